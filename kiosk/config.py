@@ -1,0 +1,328 @@
+"""Typed, layered configuration.
+
+Layers, later wins: the defaults in ``config/kiosk.toml``; the file named on the command line,
+else ``/etc/kiosk/kiosk.toml`` when it exists; then environment variables
+``KIOSK__SECTION__KEY=value`` (values are read as TOML where they parse, e.g. ``true`` or ``9100``,
+else as text). The merged result is validated once, at start: a bad value stops start-up with a
+message that names the file (or variable) that set it, the key, and what was expected — store IT
+reads that line in the journal and fixes the one value, rather than guessing.
+
+Secrets never sit in these files: the MQTT password and the staff PINs come from files that the
+configuration names.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kiosk.core.money import MINOR_UNITS
+from kiosk.errors import ConfigError
+
+REPO_CONFIG = Path(__file__).resolve().parent.parent / "config"
+SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
+ENV_PREFIX = "KIOSK__"
+IDENT = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
+
+Mode = Literal["real", "simulated", "off"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoreConfig(_Section):
+    store_id: Annotated[str, Field(pattern=IDENT)]
+    kiosk_id: Annotated[str, Field(pattern=IDENT)]
+    name: str = "Store"
+    address: tuple[str, ...] = ()
+    vat_number: str = ""
+
+
+class LocaleConfig(_Section):
+    currency: str = "EUR"
+    language: str = "en"
+    languages: tuple[str, ...] = ("en", "fr", "zh")
+    timezone: str = "Europe/Paris"
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        if value not in MINOR_UNITS:
+            raise ValueError(f"an ISO 4217 currency code such as EUR, one of {sorted(MINOR_UNITS)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("an IANA time zone such as Europe/Paris") from None
+        return value
+
+
+def _percent_to_bp(value: Any) -> int:
+    """VAT rates are written as percent (``5.5``) and kept as integer basis points (550)."""
+    try:
+        bp = Decimal(str(value)) * 100
+    except InvalidOperation:
+        raise ValueError("a VAT rate in percent, e.g. 20 or 5.5") from None
+    if bp != bp.to_integral_value() or not 0 <= bp < 10000:
+        raise ValueError("a VAT rate in percent between 0 and 100 with at most 2 decimals")
+    return int(bp)
+
+
+class LabelTemplateConfig(_Section):
+    name: str
+    pattern: str
+    kind: Literal["price", "weight"]
+    decimals: int = Field(default=2, ge=0, le=5)
+
+
+class BarcodeConfig(_Section):
+    templates: tuple[LabelTemplateConfig, ...] = ()
+    reference_year: int | None = None  # GS1 dates; None means the current year at run time
+
+
+class CameraConfig(_Section):
+    mode: Mode = "off"
+    device: str = "/dev/video0"
+    width: int = Field(default=1280, gt=0)
+    height: int = Field(default=720, gt=0)
+    fps: int = Field(default=15, gt=0, le=120)
+    images: str = "tests/data/barcodes"
+
+
+class PrinterConfig(_Section):
+    mode: Mode = "off"
+    transport: Literal["usb", "serial", "network", "file"] = "usb"
+    usb_vendor: int = Field(default=0x04B8, ge=0, le=0xFFFF)
+    usb_product: int = Field(default=0x0202, ge=0, le=0xFFFF)
+    serial_port: str = "/dev/ttyUSB1"
+    baudrate: int = Field(default=19200, gt=0)
+    host: str = ""
+    port: int = Field(default=9100, gt=0, lt=65536)
+    file: str = "/dev/usb/lp0"
+    profile: str = "TM-T88V"
+    columns: int = Field(default=42, ge=24, le=64)
+
+
+LightState = Literal["on", "off", "blink", "beep"]
+
+
+class LightConfig(_Section):
+    mode: Mode = "off"
+    red_pin: int = Field(default=17, ge=0, le=40)
+    amber_pin: int = Field(default=27, ge=0, le=40)
+    green_pin: int = Field(default=22, ge=0, le=40)
+    buzzer_pin: int = Field(default=23, ge=0, le=40)
+    help_button_pin: int = Field(default=24, ge=0, le=40)
+    patterns: dict[str, dict[Literal["red", "amber", "green", "buzzer"], LightState]] = {}
+
+
+class TerminalConfig(_Section):
+    mode: Mode = "off"
+    protocol: Literal["zvt", "concert"] = "zvt"
+    port: str = "/dev/ttyUSB0"
+    baudrate: int = Field(default=9600, gt=0)
+    timeout_s: float = Field(default=120.0, gt=0)
+
+
+class DevicesConfig(_Section):
+    camera: CameraConfig = CameraConfig()
+    printer: PrinterConfig = PrinterConfig()
+    light: LightConfig = LightConfig()
+    terminal: TerminalConfig = TerminalConfig()
+
+
+class MqttConfig(_Section):
+    enabled: bool = False
+    host: str = "localhost"
+    port: int = Field(default=1883, gt=0, lt=65536)
+    username: str = ""
+    password_file: str = ""  # the secret lives in this file, never in the config itself
+    tls_ca: str = ""
+    tls_cert: str = ""
+    tls_key: str = ""
+    keepalive_s: int = Field(default=30, ge=5, le=3600)
+    fleet_public_key: str = ""  # Ed25519 public key (hex) that signs catalogue updates
+
+
+class StaffConfig(_Section):
+    file: str = "/etc/kiosk/staff.json"  # salted PIN hashes; see kiosk.core.staff
+    roles: dict[str, tuple[str, ...]] = {}
+    max_pin_attempts: int = Field(default=5, ge=1, le=20)
+    lockout_s: int = Field(default=300, ge=0)
+    assisted_timeout_s: int = Field(default=120, ge=10)
+
+
+def _hours(value: Any) -> tuple[time, time]:
+    match = re.fullmatch(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})", str(value))
+    if not match:
+        raise ValueError("a local time window such as '06:00-22:00'")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+        raise ValueError("a local time window such as '06:00-22:00' with valid times")
+    return time(h1, m1), time(h2, m2)
+
+
+class SaleConfig(_Section):
+    void_needs_staff: bool = True
+    receipt_timeout_s: int = Field(default=20, ge=1)
+    approval_timeout_s: int = Field(default=300, ge=10)
+    max_quantity_per_line: int = Field(default=99, ge=1)
+    max_items_per_sale: int = Field(default=200, ge=1)
+    quick_picks: tuple[str, ...] = ()
+    category_hours: dict[str, str] = {}
+
+    @field_validator("category_hours")
+    @classmethod
+    def _valid_windows(cls, value: dict[str, str]) -> dict[str, str]:
+        for window in value.values():
+            _hours(window)
+        return value
+
+    def hours(self) -> dict[str, tuple[time, time]]:
+        return {category: _hours(window) for category, window in self.category_hours.items()}
+
+
+class PathsConfig(_Section):
+    data_dir: str = "/var/lib/kiosk"
+    initial_catalogue: str = ""  # snapshot seeded on first boot only (the demo uses one)
+
+
+class KioskConfig(_Section):
+    store: StoreConfig
+    locale: LocaleConfig = LocaleConfig()
+    vat: dict[str, int] = {}
+    barcode: BarcodeConfig = BarcodeConfig()
+    devices: DevicesConfig = DevicesConfig()
+    mqtt: MqttConfig = MqttConfig()
+    staff: StaffConfig = StaffConfig()
+    sale: SaleConfig = SaleConfig()
+    paths: PathsConfig = PathsConfig()
+
+    @field_validator("vat", mode="before")
+    @classmethod
+    def _vat_bp(cls, value: Any) -> dict[str, int]:
+        if not isinstance(value, Mapping) or not value:
+            raise ValueError("a table of VAT codes to rates in percent, e.g. standard = 20")
+        return {str(code): _percent_to_bp(rate) for code, rate in value.items()}
+
+    def resolve(self, path: str) -> Path:
+        """Relative paths in config are relative to the checkout (demo) or absolute (appliance)."""
+        candidate = Path(path)
+        return candidate if candidate.is_absolute() else REPO_CONFIG.parent / candidate
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """The validated configuration and where each layer came from, for the start-up banner."""
+
+    config: KioskConfig
+    sources: tuple[str, ...]
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist", "",
+                          "Give an existing file or leave the option out.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML", str(exc),
+                          "Fix the syntax at the line named.") from None
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read", exc.strerror or str(exc)) from None
+
+
+def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
+    """``KIOSK__MQTT__HOST=broker`` becomes ``{"mqtt": {"host": "broker"}}``."""
+    layer: dict[str, Any] = {}
+    for name, raw in sorted(environ.items()):
+        if not name.startswith(ENV_PREFIX):
+            continue
+        keys = [k.lower() for k in name[len(ENV_PREFIX):].split("__") if k]
+        if not keys:
+            continue
+        try:
+            value: Any = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        node = layer
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"environment variable {name} conflicts with another", "",
+                                  "Remove one of them.")
+        node[keys[-1]] = value
+    return layer
+
+
+def _merge(base: dict[str, Any], layer: Mapping[str, Any], source: str,
+           provenance: dict[tuple[str, ...], str], prefix: tuple[str, ...] = ()) -> None:
+    """Deep-merge ``layer`` into ``base``; tables merge key by key, anything else replaces."""
+    for key, value in layer.items():
+        path = (*prefix, key)
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict) and key != "vat":
+            _merge(base[key], value, source, provenance, path)
+        else:
+            base[key] = dict(value) if isinstance(value, Mapping) else value
+            provenance[path] = source
+
+
+def _source_of(loc: tuple[str | int, ...], provenance: Mapping[tuple[str, ...], str]) -> str:
+    keys = tuple(str(part) for part in loc)
+    for end in range(len(keys), 0, -1):
+        if keys[:end] in provenance:
+            return provenance[keys[:end]]
+    return "the defaults"
+
+
+def _explain(exc: ValidationError, provenance: Mapping[tuple[str, ...], str]) -> ConfigError:
+    lines = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        key = ".".join(str(part) for part in loc) or "(top level)"
+        expected = error["msg"].removeprefix("Value error, ")
+        got = error.get("input")
+        shown = "" if error["type"] == "missing" else f" = {got!r}"
+        lines.append(f"{_source_of(loc, provenance)}: {key}{shown}: expected {expected}")
+    return ConfigError("the configuration is not valid", "; ".join(lines),
+                       "Fix the value named; the kiosk does not start with a bad configuration.")
+
+
+def load_config(path: Path | None = None, *, environ: Mapping[str, str] | None = None,
+                defaults: Path | None = None, system: Path = SYSTEM_CONFIG) -> LoadedConfig:
+    """Merge the layers and validate; raises :class:`ConfigError` naming file, key, expectation."""
+    environ = os.environ if environ is None else environ
+    layers: list[tuple[str, dict[str, Any]]] = []
+    default_file = defaults or REPO_CONFIG / "kiosk.toml"
+    layers.append((str(default_file), _read_toml(default_file)))
+    override = path if path is not None else (system if system.exists() else None)
+    if override is not None:
+        layers.append((str(override), _read_toml(override)))
+    env = _env_layer(environ)
+    if env:
+        layers.append(("environment variables", env))
+    merged: dict[str, Any] = {}
+    provenance: dict[tuple[str, ...], str] = {}
+    for source, layer in layers:
+        _merge(merged, layer, source, provenance)
+    try:
+        config = KioskConfig.model_validate(merged)
+    except ValidationError as exc:
+        raise _explain(exc, provenance) from None
+    return LoadedConfig(config, tuple(source for source, _ in layers))
