@@ -7,6 +7,7 @@ through :func:`round_half_up` so every computation in the kiosk rounds the same 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Self
 
@@ -17,6 +18,8 @@ MINOR_UNITS: dict[str, int] = {
     "CZK": 2, "HUF": 2, "CAD": 2, "AUD": 2, "NZD": 2, "HKD": 2, "SGD": 2, "JPY": 0, "KRW": 0,
     "ISK": 0, "KWD": 3, "BHD": 3, "TND": 3,
 }
+
+_AMOUNT = re.compile(r"(?P<sign>[+-]?)(?P<whole>[0-9]*)(?:\.(?P<frac>[0-9]*))?")
 
 CURRENCY_SYMBOLS: dict[str, str] = {
     "EUR": "€", "GBP": "£", "USD": "$", "CNY": "¥", "JPY": "¥", "CHF": "CHF",
@@ -65,20 +68,20 @@ class Money:
 
     @classmethod
     def parse(cls, text: str, currency: str) -> Self:
-        """Read a decimal string such as ``"12.34"`` or ``"-0.5"`` exactly, without floats."""
+        """Read a decimal string such as ``"12.34"`` or ``"-0.5"`` exactly, without floats.
+
+        One optional sign and ASCII digits only: ``"--5"`` or Arabic-Indic digits are not
+        amounts a till would print, so they are rejected rather than read generously.
+        """
         digits = minor_units(currency)
-        raw = text.strip()
-        sign = -1 if raw.startswith("-") else 1
-        raw = raw.lstrip("+-")
-        whole, _, frac = raw.partition(".")
-        if not whole and not frac:
+        match = _AMOUNT.fullmatch(text.strip())
+        if match is None or not (match["whole"] or match["frac"]):
             raise ValueError(f"not an amount: {text!r}")
-        if not (whole or "0").isdigit() or (frac and not frac.isdigit()):
-            raise ValueError(f"not an amount: {text!r}")
+        whole, frac = match["whole"], match["frac"] or ""
         if len(frac) > digits:
             raise ValueError(f"{text!r} has more than {digits} decimals for {currency}")
         minor = int(whole or "0") * 10**digits + int(frac.ljust(digits, "0") or "0")
-        return cls(sign * minor, currency)
+        return cls(-minor if match["sign"] == "-" else minor, currency)
 
     def _same(self, other: Money) -> None:
         if self.currency != other.currency:

@@ -1,0 +1,263 @@
+"""Kill test of the sales journal: SIGKILL a kiosk while it commits sales, then audit the journal.
+
+A child process plays the kiosk: through the JournalWriter (the app's own path) it saves the
+open basket, then commits the payment's ``approved`` step and the sale with three stock
+movements in one transaction, and only when the future has resolved does it write
+``D <seq> <record_id>`` to its stdout pipe: that is "reported committed", what the kiosk would
+have told the shopper. Before each write it announces what is in flight (``B``: basket save,
+``S``: sale commit, ``V``: voiding the basket found open at start).
+
+The parent kills it with SIGKILL, either after a random delay or by ``KIOSK_FAULT_AT`` at one
+of the journal's fault points (inside the transaction, before and after COMMIT), then opens
+the journal as the next start would and counts:
+
+* ``corrupt``: the journal does not open or SQLite's quick_check fails;
+* ``lost_sales``: a sale reported committed is missing, or has another sequence number;
+* ``sequence_gaps``: missing sequence numbers; ``chain_breaks``: trials whose chain fails;
+* ``kills_mid_commit``: kills that landed while a journal write was in flight.
+
+The next child continues on the same journal (it voids the basket it finds open), so the
+chain grows across kills; a fresh journal is started every ``segment`` trials to keep the
+audit of a 1000-trial run short.
+
+Usage: python bench/crash_journal.py --trials 200 [--seed 1] [--mode durable]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FAULT_POINTS = ("journal.after-record", "journal.after-stock", "journal.after-outbox",
+                "journal.before-commit", "journal.after-commit")
+GTINS = ("04006381333931", "05449000000996", "03017620422003")
+# durable: the real kiosk. report-early: a deliberately broken kiosk that says "committed"
+# before the commit (the negative control). unsafe-pragmas: synchronous=OFF and
+# journal_mode=MEMORY, to show what SIGKILL alone can and cannot reveal (see the test).
+MODES = ("durable", "report-early", "unsafe-pragmas")
+
+
+# -- the child: a kiosk selling as fast as it can --------------------------------------------
+
+def _say(line: str) -> None:
+    os.write(1, (line + "\n").encode())
+
+
+def child(db: Path, trial: int, mode: str) -> None:
+    from kiosk.store.journal import Journal
+    from kiosk.store.journal_entries import payment_entry, sale_entry
+    from kiosk.store.writer import JournalWriter
+
+    with JournalWriter(db) as writer:
+        if mode == "unsafe-pragmas":
+            writer.submit(lambda j: j.conn.execute("PRAGMA journal_mode = MEMORY")).result()
+            writer.submit(lambda j: j.conn.execute("PRAGMA synchronous = OFF")).result()
+        now = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=trial)
+        _say("V")
+        writer.submit(Journal.void_basket, at=now, reason="restart after kill").result()
+        writer.submit(Journal.set_levels, dict.fromkeys(GTINS, 10**6), now).result()
+        number = writer.submit(Journal.next_sale_number).result()
+        _say("ready")
+        for n in range(10**9):
+            sale_id, at = f"t{trial}-{n}", now + timedelta(seconds=n + 1)
+            _say(f"B {sale_id}")
+            basket = {"sale_number": number, "lines": [{"gtin": g, "qty": 1} for g in GTINS]}
+            writer.submit(Journal.save_basket, sale_id, basket, at=at).result()
+            entries = [
+                payment_entry(sale_id, f"{sale_id}-p", "approved", amount_minor=597,
+                              currency="EUR"),
+                sale_entry(sale_id, number, {"total": 597, "lines": basket["lines"]},
+                           stock=[(g, -1, 999_990) for g in GTINS]),
+            ]
+            _say(f"S sale:{sale_id}")
+            if mode == "report-early":
+                _say(f"D ? sale:{sale_id}")
+            done = writer.submit(Journal.commit_entries, entries, at=at).result()
+            if mode != "report-early":
+                _say(f"D {done[1].seq} sale:{sale_id}")
+            number += 1
+
+
+# -- the parent: kill, reopen, audit ---------------------------------------------------------
+
+@dataclass
+class Tally:
+    trials: int = 0
+    kills_random: int = 0
+    kills_fault: int = 0
+    kills_mid_commit: int = 0
+    in_flight_committed: int = 0
+    in_flight_rolled_back: int = 0
+    sales_reported: int = 0
+    lost: set[str] = field(default_factory=set)
+    sequence_gaps: int = 0
+    chain_breaks: int = 0
+    corrupt: int = 0
+    basket_conflicts: int = 0
+    by_point: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> dict[str, int | dict[str, int]]:
+        return {
+            "trials": self.trials, "kills_random": self.kills_random,
+            "kills_fault": self.kills_fault, "kills_mid_commit": self.kills_mid_commit,
+            "in_flight_committed": self.in_flight_committed,
+            "in_flight_rolled_back": self.in_flight_rolled_back,
+            "sales_reported": self.sales_reported, "lost_sales": len(self.lost),
+            "sequence_gaps": self.sequence_gaps, "chain_breaks": self.chain_breaks,
+            "corrupt": self.corrupt, "basket_conflicts": self.basket_conflicts,
+            "fault_points": dict(sorted(self.by_point.items())),
+        }
+
+
+def _spawn(db: Path, trial: int, mode: str, fault: str | None) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    env.pop("KIOSK_FAULT_AT", None)
+    if fault:
+        env["KIOSK_FAULT_AT"] = fault
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(db),
+               "--trial", str(trial), "--mode", mode]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _read_until_ready(proc: subprocess.Popen[bytes], timeout: float) -> bytes:
+    """Read until the child says ``ready`` (or dies: a fault point may fire during start)."""
+    assert proc.stdout is not None
+    seen, deadline = b"", time.monotonic() + timeout
+    while b"ready\n" not in seen and time.monotonic() < deadline:
+        readable, _, _ = select.select([proc.stdout], [], [], 0.05)
+        if readable:
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            seen += chunk
+    return seen
+
+
+def _kill_and_collect(proc: subprocess.Popen[bytes], rng: random.Random, fault: str | None,
+                      ) -> list[str]:
+    seen = _read_until_ready(proc, timeout=30)
+    if fault is None:
+        time.sleep(rng.uniform(0.0, 0.05))
+        proc.send_signal(signal.SIGKILL)
+    try:
+        rest, errors = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        rest, errors = proc.communicate()
+    if proc.returncode != -signal.SIGKILL:
+        raise RuntimeError(f"the kiosk child exited with {proc.returncode}, not by SIGKILL: "
+                           f"{errors.decode(errors='replace')[-2000:]}")
+    return (seen + rest).decode().splitlines()
+
+
+def _audit(db: Path, lines: list[str], tally: Tally, reported: dict[str, int | None]) -> None:
+    from kiosk.errors import JournalError
+    from kiosk.store.journal import Journal
+
+    done = {parts[2]: (None if parts[1] == "?" else int(parts[1]))
+            for parts in (line.split() for line in lines) if parts[0] == "D"}
+    reported.update(done)
+    tally.sales_reported += len(done)
+    in_flight = lines[-1].split() if lines and lines[-1][:1] in "BSV" else None
+    try:
+        journal = Journal(db)
+    except JournalError:
+        tally.corrupt += 1
+        db.rename(db.with_suffix(f".corrupt-{tally.trials}"))
+        return
+    with journal:
+        for record_id, seq in done.items():
+            stored = journal.record(record_id)
+            if stored is None or (seq is not None and stored.seq != seq):
+                tally.lost.add(record_id)
+        tally.sequence_gaps += sum(last - first + 1 for first, last in journal.gaps())
+        tally.chain_breaks += not journal.verify_chain().ok
+        basket = journal.open_basket()
+        if basket and journal.record(f"sale:{basket.sale_id}") is not None:
+            tally.basket_conflicts += 1
+        if in_flight is not None:
+            tally.kills_mid_commit += 1
+            if in_flight[0] == "S":
+                present = journal.record(in_flight[1]) is not None
+                tally.in_flight_committed += present
+                tally.in_flight_rolled_back += not present
+
+
+def _recheck_segment(db: Path, reported: dict[str, int | None], tally: Tally) -> None:
+    """At the end of a segment, every sale reported in any of its trials is still there."""
+    from kiosk.errors import JournalError
+    from kiosk.store.journal import Journal
+
+    try:
+        journal = Journal(db)
+    except JournalError:
+        return  # already counted as corrupt by the trial that found it
+    with journal:
+        for record_id, seq in reported.items():
+            stored = journal.record(record_id)
+            if stored is None or (seq is not None and stored.seq != seq):
+                tally.lost.add(record_id)
+
+
+def run_journal_trials(trials: int, *, seed: int, mode: str = "durable",
+                       workdir: Path | None = None, segment: int = 100) -> dict[str, object]:
+    """Run ``trials`` kills (half at random instants, half at fault points) and audit each."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    rng, tally = random.Random(seed), Tally()
+    with tempfile.TemporaryDirectory(prefix="crash-journal-", dir=workdir) as folder:
+        db, reported = Path(folder) / "journal-0.db", {}
+        for trial in range(trials):
+            if trial and trial % segment == 0:
+                _recheck_segment(db, reported, tally)
+                db, reported = Path(folder) / f"journal-{trial}.db", {}
+            fault = (f"{rng.choice(FAULT_POINTS)}:{rng.randint(1, 6)}"
+                     if rng.random() < 0.5 else None)
+            lines = _kill_and_collect(_spawn(db, trial, mode, fault), rng, fault)
+            tally.trials += 1
+            if fault:
+                tally.kills_fault += 1
+                tally.by_point[fault.partition(":")[0]] += 1
+            else:
+                tally.kills_random += 1
+            _audit(db, lines, tally, reported)
+        _recheck_segment(db, reported, tally)
+    return {"mode": mode, **tally.summary()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--mode", choices=MODES, default="durable")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--trial", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.trial, args.mode)
+        return
+    started = time.monotonic()
+    result = run_journal_trials(args.trials, seed=args.seed, mode=args.mode,
+                                workdir=ROOT / "var" if (ROOT / "var").is_dir() else None)
+    for key, value in result.items():
+        print(f"{key:>22}: {value}")
+    print(f"{'seconds':>22}: {time.monotonic() - started:.1f}")
+    print(json.dumps({"bench": "crash_journal", **result}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""What the pure session asks the world to do, as plain values the shell executes.
+
+The shell (kiosk.loop) runs the effects of one step in the order given. An effect whose class
+has ``durable = True`` must be committed to the journal before any effect after it runs:
+that is how "never tell the shopper 'paid' or print before the sale is on disk" is a property
+of the effect list itself (RecordSale always precedes PrintReceipt and the "paid" message),
+rather than something each screen has to remember.
+
+Screens get message keys and parameters (:class:`ShowMessage`), never text: wording and its
+translations belong to the screens. The one exception is ``reason``-style parameters, which are
+sentences from the core (a barcode rejection, a sale rule) for which the key says what kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from kiosk.core.basket import Line
+from kiosk.core.money import Money
+from kiosk.core.sale import Sale, StaffAction, line_to_dict
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    durable: ClassVar[bool] = False
+
+
+# --- money and the journal (durable) -----------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class StartPayment(Effect):
+    """Ask the terminal for ``amount``. ``attempt_id`` is the idempotency key: the adapter never
+    sends the same attempt twice, and the terminal simulator refuses a repeated id."""
+
+    attempt_id: str
+    sale_id: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class CancelPayment(Effect):
+    attempt_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPaymentAttempt(Effect):
+    """Journal an attempt: ``outcome`` is "started" when sent, then its answer."""
+
+    durable: ClassVar[bool] = True
+    attempt_id: str
+    sale_id: str
+    amount: Money
+    outcome: str
+    at: datetime
+    method: str = "card"
+    detail: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSale(Effect):
+    """Commit the completed or voided sale; everything after it waits for the commit."""
+
+    durable: ClassVar[bool] = True
+    sale: Sale
+
+
+@dataclass(frozen=True, slots=True)
+class JournalBasket(Effect):
+    """The open basket as it now stands, so a power cut restores it (kiosk.core.session.restore).
+
+    ``next_attempt`` is journaled so a restored sale never reuses a payment attempt id.
+    """
+
+    durable: ClassVar[bool] = True
+    sale_id: str
+    sale_number: int
+    lines: tuple[Line, ...]
+    links: tuple[tuple[int, int], ...]  # (line id, id of its deposit line)
+    started_at: datetime
+    at: datetime
+    age_approved: int = 0
+    member: str | None = None
+    next_attempt: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sale_id": self.sale_id, "sale_number": self.sale_number,
+            "started_at": self.started_at.isoformat(), "at": self.at.isoformat(),
+            "age_approved": self.age_approved, "member": self.member,
+            "next_attempt": self.next_attempt,
+            "links": [list(link) for link in self.links],
+            "lines": [line_to_dict(line) for line in self.lines],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RecordStaffAction(Effect):
+    """Audit one staff action; ``sale_id`` is None for actions outside a sale (unlock, lock)."""
+
+    durable: ClassVar[bool] = True
+    staff_id: str
+    action: str
+    at: datetime
+    sale_id: str | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, record: StaffAction, sale_id: str | None) -> RecordStaffAction:
+        return cls(record.staff_id, record.action, record.at, sale_id, record.detail)
+
+
+# --- devices -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PrintReceipt(Effect):
+    """Print the committed sale ``sale_id`` (the printer reads the journal's record)."""
+
+    sale_id: str
+    copy: bool = False  # a staff reprint, marked "COPY"
+
+
+@dataclass(frozen=True, slots=True)
+class SetLight(Effect):
+    """A pattern name from ``[devices.light.patterns]``: idle, busy, help, staff, error, locked."""
+
+    pattern: str
+
+
+@dataclass(frozen=True, slots=True)
+class Beep(Effect):
+    kind: str  # "ok" (item added), "error" (item refused), "attention" (staff needed)
+
+
+# --- people ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PublishEvent(Effect):
+    """An alert for the store (MQTT ``.../events``): help-requested, payment-unknown, ..."""
+
+    kind: str
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ShowMessage(Effect):
+    """A message for the screen by key; ``params`` fill it in."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
