@@ -130,7 +130,7 @@ def _spawn(db: Path, trial: int, mode: str, fault: str | None) -> subprocess.Pop
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(db),
                "--trial", str(trial), "--mode", mode]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
 
 def _read_until_ready(proc: subprocess.Popen[bytes], timeout: float) -> bytes:

@@ -188,7 +188,10 @@ def _century(yy: int, reference_year: int | None) -> int:
 
 
 def gs1_date(ai: str, yymmdd: str, reference_year: int | None = None) -> str | Rejected:
-    """A GS1 YYMMDD date as ISO ``YYYY-MM-DD``; day 00 is the month's last day where allowed."""
+    """Six digits YYMMDD as ISO ``YYYY-MM-DD``; day 00 is the last of the month where allowed.
+
+    The caller has checked that ``yymmdd`` is six ASCII digits (the AI table says so).
+    """
     yy, mm, dd = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
     year = _century(yy, reference_year)
     if not 1 <= mm <= 12:

@@ -55,7 +55,7 @@ def on_code_keyed_in(session: Session, event: CodeKeyedIn, ctx: SessionContext) 
     block = staff_block(session, ctx, event.staff_id, Permission.KEY_IN_CODE)
     if block is not None:
         return Outcome(session, (), block)
-    outcome = _scan(session, ctx, event.code, "keyed", event.at)
+    outcome = _scan(session, ctx, event.code, None, event.at)  # the digits decide what it is
     if outcome.rejected is not None or outcome.refused is not None:
         return outcome
     keyed = StaffAction(event.staff_id, "key-in", event.at, {"code": event.code})
@@ -95,7 +95,7 @@ def _scan(session: Session, ctx: SessionContext, text: str, symbology: str | Non
           at: datetime) -> Outcome:
     local = at.astimezone(ctx.timezone)
     result = parse_scan(text, symbology=symbology, templates=ctx.templates,
-                        currency_decimals=minor_units(ctx.currency),
+                        currency_decimals=minor_units(ctx.currency), currency=ctx.currency,
                         reference_year=ctx.reference_year or local.year)
     if isinstance(result, KioskCode) and result.kind is KioskCodeKind.STAFF:
         # A badge is how staff start to sign in, whatever the kiosk is doing: ask for the PIN.

@@ -13,15 +13,16 @@ one duplicate, which at a till is better than a shopper without a receipt. A sta
 a new job with its own id.
 
 A printer that is missing or fails is a health failure that says what, why and what happens
-instead, and :meth:`ReceiptPrinter.print_document` returns a failed :class:`PrintResult`; it
-never raises into the kiosk. Each job tries to reopen a failed printer first, so plugging it
-back in heals the kiosk without a restart.
+instead, and :meth:`ReceiptPrinter.print_document` returns a failed :class:`PrintResult`; a
+device problem never raises into the kiosk. Each job tries to reopen a failed printer first,
+so plugging it back in heals the kiosk without a restart.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import socket
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from escpos.escpos import Escpos
+from escpos.exceptions import DeviceNotFoundError
 from escpos.exceptions import Error as EscposError
 from escpos.printer import Dummy, File, Network, Serial, Usb
 
@@ -75,41 +77,50 @@ class Transport(Protocol):
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
+    """escpos errors wrap their message ("Device not found (...)"): keep the message."""
+    text = exc.msg if isinstance(exc, EscposError) and exc.msg else str(exc)
+    return " ".join(text.split()) or type(exc).__name__
 
 
 class EscposTransport:
     """A real printer through one of python-escpos's printer classes.
 
     Only the connection of the escpos object is used; rendering (and so the profile) happens
-    in :func:`render`, once, whatever the transport.
+    in :func:`render`, once, whatever the transport. The escpos object is made when the
+    printer is opened, after the precheck: python-escpos 3.1's ``Usb.close`` raises from its
+    finaliser when pyusb is missing, so no such object is made when it could not work.
     """
 
     simulated = False
 
-    def __init__(self, printer: Escpos, description: str,
-                 precheck: Callable[[], str | None] | None = None) -> None:
-        self.printer = printer
+    def __init__(self, make: Callable[[], Escpos], description: str,
+                 precheck: Callable[[], DeviceError | str | None] | None = None) -> None:
         self.description = description
+        self._make = make
         self._precheck = precheck
-        self._open = False
+        self.printer: Escpos | None = None
 
     def open(self) -> None:
-        if self._open:
+        if self.printer is not None:
             return
         why = self._precheck() if self._precheck is not None else None
+        if isinstance(why, DeviceError):
+            raise why
         if why is None:
+            printer = self._make()
             try:
-                self.printer.open(raise_not_found=True)
+                printer.open(raise_not_found=True)
             except (EscposError, RuntimeError, OSError) as exc:
                 why = _one_line(exc)
+            else:
+                self.printer = printer
         if why is not None:
             raise DeviceError(f"Receipt printer not found: {self.description}", why,
                               NO_PRINTER_ACTION)
-        self._open = True
 
     def send(self, job_id: str, data: bytes) -> None:
         self.open()
+        assert self.printer is not None  # open() raised otherwise
         try:
             self.printer._raw(data)  # the one seam every escpos printer class implements
         except (EscposError, OSError, AssertionError) as exc:
@@ -118,12 +129,26 @@ class EscposTransport:
                               _one_line(exc), NO_PRINTER_ACTION) from None
 
     def close(self) -> None:
-        if self._open:
-            self._open = False
+        printer, self.printer = self.printer, None
+        if printer is not None:
             try:
-                self.printer.close()
+                printer.close()
             except (EscposError, OSError) as exc:
                 log.warning("closing printer %s: %s", self.description, exc)
+
+
+class _Network(Network):
+    """python-escpos 3.1's Network leaves the socket of a refused connection to the garbage
+    collector; this one closes it (``socket.create_connection`` does), nothing else differs."""
+
+    def open(self, raise_not_found: bool = True) -> None:
+        try:
+            self.device = socket.create_connection((self.host, self.port), self.timeout)
+        except OSError as exc:
+            self.device = None
+            if raise_not_found:
+                raise DeviceNotFoundError(f"could not connect to {self.host}:{self.port}: "
+                                          f"{exc.strerror or exc}") from None
 
 
 def _file_precheck(path: str) -> Callable[[], str | None]:
@@ -133,31 +158,34 @@ def _file_precheck(path: str) -> Callable[[], str | None]:
     return check
 
 
-def _usb_precheck() -> str | None:
+def _usb_precheck() -> DeviceError | None:
     if Usb.is_usable():
         return None
-    return "the Python package pyusb (and the Debian package libusb-1.0-0) is not installed"
+    return DeviceError("Receipt printer cannot use USB",
+                       "the Python package pyusb is not installed",
+                       "Install pyusb and the Debian package libusb-1.0-0, or set "
+                       "devices.printer.transport; receipts will be shown as QR codes.")
 
 
 def usb_transport(vendor: int, product: int) -> EscposTransport:
-    return EscposTransport(Usb(vendor, product),
+    return EscposTransport(lambda: Usb(vendor, product),
                            f"USB device {vendor:04x}:{product:04x}", _usb_precheck)
 
 
 def serial_transport(port: str, baudrate: int) -> EscposTransport:
-    return EscposTransport(Serial(devfile=port, baudrate=baudrate),
+    return EscposTransport(lambda: Serial(devfile=port, baudrate=baudrate),
                            f"serial port {port}", _file_precheck(port))
 
 
-def network_transport(host: str, port: int) -> EscposTransport:
+def network_transport(host: str, port: int, timeout_s: float = 10.0) -> EscposTransport:
     def check() -> str | None:
         return None if host else "devices.printer.host is empty"
-    return EscposTransport(Network(host, port=port, timeout=10),
+    return EscposTransport(lambda: _Network(host, port=port, timeout=timeout_s),
                            f"network printer {host or '(no host)'}:{port}", check)
 
 
 def file_transport(path: str) -> EscposTransport:
-    return EscposTransport(File(devfile=path), f"device file {path}",
+    return EscposTransport(lambda: File(devfile=path), f"device file {path}",
                            _file_precheck(path))
 
 
@@ -197,7 +225,12 @@ class SimulatedTransport:
                               "the fault script said paper-out",
                               "Load a new roll; receipts will be shown as QR codes.")
         self.open()
-        atomic_write_bytes(self.receipts_dir / f"{job_id}.bin", data)
+        try:
+            atomic_write_bytes(self.receipts_dir / f"{job_id}.bin", data, tag="printer.receipt")
+        except OSError as exc:
+            raise DeviceError("Receipt printer simulator cannot write receipts",
+                              f"{self.receipts_dir}: {exc.strerror or exc}",
+                              "Check the data directory.") from None
 
     def close(self) -> None:
         """Nothing held open between jobs."""
@@ -253,7 +286,8 @@ class PrintedJobs:
         for old in list(self._ids)[: max(0, len(self._ids) - self.keep)]:
             del self._ids[old]
         try:
-            atomic_write_bytes(self.path, "".join(f"{i}\n" for i in self._ids).encode("ascii"))
+            atomic_write_bytes(self.path, "".join(f"{i}\n" for i in self._ids).encode("ascii"),
+                               tag="printer.jobs")
         except OSError as exc:
             log.error("cannot save printed job ids to %s: %s", self.path, exc)
             return f"printed, but the job id could not be saved ({exc.strerror or exc})"
@@ -268,7 +302,7 @@ class ReceiptPrinter:
     """
 
     def __init__(self, transport: Transport, data_dir: Path, post: Post,
-                 profile: str = "TM-T88V") -> None:
+                 profile: str = "TM-T88V", remember: int = REMEMBERED_JOBS) -> None:
         self.transport = transport
         self.profile = profile
         self._lock = threading.Lock()
@@ -277,7 +311,7 @@ class ReceiptPrinter:
         self._setup_problem = check_profile(profile)
         if self._setup_problem is None:
             try:
-                self._jobs = PrintedJobs(data_dir / LEDGER_NAME)
+                self._jobs = PrintedJobs(data_dir / LEDGER_NAME, remember)
             except DeviceError as exc:
                 self._setup_problem = exc
         if self._setup_problem is not None:
@@ -288,14 +322,17 @@ class ReceiptPrinter:
     def health(self) -> DeviceHealth:
         return self._health.current
 
+    def _ready(self) -> None:
+        self._health.ok(f"Receipt printer ready: {self.transport.description} "
+                        f"(profile {self.profile})")
+
     def _try_open(self) -> DeviceError | None:
         try:
             self.transport.open()
         except DeviceError as exc:
             self._health.failed(exc)
             return exc
-        self._health.ok(f"Receipt printer ready: {self.transport.description} "
-                        f"(profile {self.profile})")
+        self._ready()
         return None
 
     def print_document(self, job_id: str, lines: Sequence[str]) -> PrintResult:
@@ -320,8 +357,7 @@ class ReceiptPrinter:
             if problem is not None:
                 return PrintResult(job_id, "failed", problem.message)
             not_saved = jobs.add(job_id)
-            self._health.ok(f"Receipt printer ready: {self.transport.description} "
-                            f"(profile {self.profile})")
+            self._ready()
             return PrintResult(job_id, "printed", not_saved)
 
     def close(self) -> None:

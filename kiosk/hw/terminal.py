@@ -187,6 +187,8 @@ class SimulatedTerminal:
         if amount.minor <= 0:
             raise PaymentRequestError(f"payment {attempt_id} asks for {amount}",
                                       "a card payment must be a positive amount")
+        if self._closed.is_set():
+            raise DeviceError("Card terminal simulator is closed", "the kiosk is shutting down")
         with self._lock:
             known = self._attempts.get(attempt_id)
             if known is None:
@@ -229,6 +231,9 @@ class SimulatedTerminal:
     def close(self) -> None:
         """Stop the worker; an attempt in progress gets no outcome (the journal shows it open)."""
         self._closed.set()
+        with self._lock:
+            for attempt in self._attempts.values():
+                attempt.stop.set()  # wake the worker at once
         self._work.put(None)
         self._thread.join()
 

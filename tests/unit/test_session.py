@@ -25,7 +25,6 @@ from kiosk.core import events as ev
 from kiosk.core.effects import (
     CancelPayment,
     JournalBasket,
-    PrintReceipt,
     PublishEvent,
     RecordPaymentAttempt,
     RecordSale,
@@ -33,17 +32,17 @@ from kiosk.core.effects import (
     ShowMessage,
     StartPayment,
 )
-from kiosk.core.events import PaymentOutcome as PO
 from kiosk.core.sale import SaleStatus
 from kiosk.core.session import Rejection, SessionState, restore_session, step
 
 S = SessionState
+PO = ev.PaymentOutcome
 
 
 def _basket(kiosk: Kiosk, *gtins: str) -> None:
     for gtin in gtins:
         outcome = kiosk.scan(gtin)
-        assert outcome.rejected is None and outcome.refused is None, outcome
+        assert (outcome.rejected, outcome.refused) == (None, None)
 
 
 def test_a_whole_sale_from_attract_to_the_next_shopper() -> None:
@@ -81,7 +80,8 @@ def test_a_whole_sale_from_attract_to_the_next_shopper() -> None:
     done = kiosk.send(ev.Tick, after=10)  # receipt_timeout is 20 s
     assert done.session.state is S.ATTRACT
     assert done.session.sale_number == 2
-    assert done.session.lines == () and done.session.language == "en"
+    assert done.session.lines == ()
+    assert done.session.language == "en"
     assert SetLight("idle") in done.effects
 
 
@@ -233,8 +233,10 @@ def test_a_late_answer_for_an_old_attempt_is_ignored() -> None:
     kiosk.pay()
     before = kiosk.session
     late = kiosk.send(ev.PaymentResult, "store-0001-k01-00000001-P1", PO.CANCELLED, None, {})
-    assert late.rejected is not None and late.rejected.code == "stale-payment"
-    assert late.session is before and late.effects == ()
+    assert late.rejected is not None
+    assert late.rejected.code == "stale-payment"
+    assert late.session is before
+    assert late.effects == ()
 
 
 def test_a_late_approval_for_an_old_attempt_never_completes_the_sale_but_raises_an_alert() -> None:
@@ -262,7 +264,8 @@ def test_a_repeated_approval_of_the_paid_attempt_is_ignored() -> None:
     kiosk.approve()
     attempt = kiosk.session.attempts[-1].attempt_id
     again = kiosk.send(ev.PaymentResult, attempt, PO.APPROVED, eur(429), {})
-    assert again.rejected is not None and again.effects == ()
+    assert again.rejected is not None
+    assert again.effects == ()
     assert len(kiosk.effects(RecordSale)) == 1
 
 
@@ -423,7 +426,8 @@ def test_a_journaled_basket_restores_to_the_same_sale() -> None:
                                age_approved=snap.age_approved, next_attempt=snap.next_attempt)
     assert restored.state is S.AWAITING_APPROVAL  # the beer still needs its age check
     assert restored.total == kiosk.session.total == eur(429 + 199 + 25)
-    assert restored.deposit_of(2) == 3 and restored.next_line_id == 4
+    assert restored.deposit_of(2) == 3
+    assert restored.next_line_id == 4
     assert [line.product.gtin for line in restored.lines] == [NUTELLA, BEER, DEPOSIT]
 
 

@@ -54,7 +54,8 @@ def test_the_salt_makes_equal_pins_hash_differently() -> None:
     one = hash_pin("4821", SALT, **FAST)
     two = hash_pin("4821", bytes(range(1, 17)), **FAST)
     assert one != two
-    assert verify_pin("4821", one) and verify_pin("4821", two)
+    assert verify_pin("4821", one)
+    assert verify_pin("4821", two)
 
 
 def test_verification_compares_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -160,7 +161,9 @@ def test_a_right_pin_signs_in_and_clears_the_count(members: dict) -> None:
     attempts = _fail(PinAttempts(), 0, 1)
     result = check_pin(members, "s-017", "4821", attempts=attempts,
                        at=T0 + timedelta(minutes=2), policy=POLICY)
-    assert result.ok and result.member is not None and result.member.role == "attendant"
+    assert result.ok
+    assert result.member is not None
+    assert result.member.role == "attendant"
     assert result.attempts == PinAttempts()
 
 

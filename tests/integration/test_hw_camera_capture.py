@@ -44,7 +44,9 @@ def test_camera_thread_posts_each_code_once_while_it_stays_in_view(tmp_path: Pat
     finally:
         camera.stop()
     first, *codes, lost = seen
-    assert isinstance(first, DeviceHealth) and first.ok and not first.simulated
+    assert isinstance(first, DeviceHealth)
+    assert first.ok
+    assert not first.simulated
     # 30 frames of the same product: one scan, then the video ends like an unplugged camera.
     assert codes == [Decoded(photo.with_suffix(".txt").read_text(), "ean13")]
     assert isinstance(lost, DeviceHealth)

@@ -43,7 +43,8 @@ def test_present_port_without_a_protocol_driver_is_unavailable(pty_port: str) ->
     assert probe_port(pty_port, 9600) is None
     terminal, health = real_terminal("zvt", pty_port, 9600, 120.0, lambda event: None)
     assert terminal is None  # authorise is unreachable: nothing pretends to take a payment
-    assert not health.ok and not health.simulated
+    assert not health.ok
+    assert not health.simulated
     assert health.detail == (f"Card terminal on {pty_port} cannot be used, because the "
                              "protocol driver for zvt arrives with issue 5. Card payment is "
                              "unavailable; staff are called to take the payment.")
@@ -60,6 +61,7 @@ def test_a_registered_protocol_driver_gets_the_port(pty_port: str,
 
     monkeypatch.setitem(terminal_module.PROTOCOL_DRIVERS, "concert", driver)
     terminal, health = real_terminal("concert", pty_port, 19200, 60.0, lambda event: None)
-    assert terminal is not None and health.ok
+    assert terminal is not None
+    assert health.ok
     assert opened == [(pty_port, 19200, 60.0)]
     terminal.close()

@@ -1,0 +1,276 @@
+"""The catalogue file: TinyDB's JSON layout, written in one canonical form and sealed by a digest.
+
+The file is an ordinary TinyDB database (tables ``products``, ``promotions``, ``meta``), so
+TinyDB's own ``Query`` and any JSON tool can read it. The mirror always writes it the same way::
+
+    {"products":{"1":P1,"2":P2,...},"promotions":{"1":Q1,...},"meta":{"1":META}}
+
+Products are sorted by GTIN and promotions by id; each entry is ``json.dumps`` of its
+``to_dict()`` with sorted keys, compact separators and ASCII escapes. ``META`` holds the version,
+currency, schema, when it was applied, the counts, and ``digest``: the SHA-256 of the bytes
+between the opening ``{`` and ``,"meta":``, which is exactly the canonical encoding of the
+content. So the digest is both:
+
+- an integrity seal: a file that parses but was altered, truncated and re-closed, or mixes two
+  versions no longer matches it, and is treated as corrupt;
+- the fast path: when the bytes in place match the digest they are our own validated output,
+  so loading can skip re-validating 100k products (that is what keeps a cold start of a
+  100k-product catalogue under a second and a half). The bytes of each product are kept, so
+  a delta rewrites the file by joining them instead of re-encoding everything.
+
+A file in another layout (written by stock TinyDB, or by hand) goes through the slow path:
+every product and promotion is validated and re-encoded canonically, and the result must match
+the recorded digest. Only the mirror writes this file; nothing here touches the disk.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import json.scanner
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from kiosk.core.product import Product, Unit
+from kiosk.core.promotions import Promotion
+from kiosk.errors import CatalogueError
+from kiosk.store.catalogue_update import (
+    SCHEMA,
+    CatalogueState,
+    check_version,
+    parse_products,
+    parse_promotions,
+)
+
+DIGEST_PREFIX = "sha256:"
+_HEAD = b'{"products":{'
+_META = b',"meta":{"1":'
+_TAIL = "}}"
+_KNOWN = frozenset({"gtin", "names", "price", "unit", "vat", "category", "min_age",
+                    "low_stock", "plu", "image", "deposit"})
+_UNITS = {unit.value: unit for unit in Unit}
+META_FIELDS = ("schema", "version", "currency", "applied_at", "digest", "products", "promotions")
+
+
+class _ConstantError(ValueError):
+    """NaN and Infinity are not JSON; Python's parser accepts them unless told otherwise."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise _ConstantError(f"{name} is not a JSON number")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_SCAN = json.scanner.make_scanner(_DECODER)
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    version: str
+    currency: str
+    applied_at: str  # ISO 8601, UTC
+    digest: str
+    products: int
+    promotions: int
+    schema: int = SCHEMA
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in META_FIELDS}
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueFile:
+    """A decoded file: the state, its products' canonical bytes, and its meta record."""
+
+    state: CatalogueState
+    fragments: dict[str, bytes]
+    meta: Meta
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Building 100k small objects triggers the cyclic GC hundreds of times for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=True,
+                      allow_nan=False).encode("ascii")
+
+
+def encode_product(product: Product) -> bytes:
+    """The canonical bytes of one product; CatalogueError when a field is not JSON-able."""
+    try:
+        return _dumps(product.to_dict())
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise CatalogueError(f"product {product.gtin} cannot be stored",
+                             f"a field holds a value JSON cannot represent ({exc})",
+                             "Fix the product on the fleet side.") from None
+
+
+def _table(entries: list[bytes]) -> bytes:
+    return b"{" + b",".join([b'"%d":%s' % (n, e) for n, e in enumerate(entries, 1)]) + b"}"
+
+
+def encode_content(fragments: Mapping[str, bytes], promotions: Mapping[str, Promotion]) -> bytes:
+    """The canonical encoding of products and promotions: what the digest covers."""
+    products = _table([fragments[gtin] for gtin in sorted(fragments)])
+    promos = _table([_dumps(promotions[pid].to_dict()) for pid in sorted(promotions)])
+    return b'"products":' + products + b',"promotions":' + promos
+
+
+def digest_of(content: bytes) -> str:
+    return DIGEST_PREFIX + hashlib.sha256(content).hexdigest()
+
+
+def content_digest(state: CatalogueState) -> str:
+    """The digest of a state computed from scratch: how tests and the kill check compare."""
+    fragments = {gtin: encode_product(p) for gtin, p in state.products.items()}
+    return digest_of(encode_content(fragments, state.promotions))
+
+
+def encode_file(state: CatalogueState, fragments: Mapping[str, bytes],
+                applied_at: datetime) -> tuple[bytes, Meta]:
+    """The whole file for ``state``; ``fragments`` must hold every product's canonical bytes."""
+    if state.version is None:
+        raise ValueError("an empty first-boot state is never written")
+    content = encode_content(fragments, state.promotions)
+    when = applied_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    meta = Meta(state.version, state.currency, when, digest_of(content),
+                len(state.products), len(state.promotions))
+    return b"{" + content + _META + _dumps(meta.to_dict()) + _TAIL.encode(), meta
+
+
+def _corrupt(what: str, why: str = "") -> CatalogueError:
+    return CatalogueError(what, why)
+
+
+def _meta(doc: Any, currency: str) -> Meta:
+    if not isinstance(doc, dict):
+        raise _corrupt("its meta record is missing or not an object")
+    missing = [name for name in META_FIELDS if name not in doc]
+    if missing:
+        raise _corrupt(f"its meta record has no {missing[0]!r}")
+    if doc["schema"] != SCHEMA or isinstance(doc["schema"], bool):
+        raise _corrupt(f"it is written in schema {doc['schema']!r:.20}",
+                       f"this kiosk reads schema {SCHEMA}")
+    if doc["currency"] != currency:
+        raise _corrupt(f"it is priced in {doc['currency']!r:.20}",
+                       f"this kiosk sells in {currency}")
+    texts = ("applied_at", "digest")
+    if not all(isinstance(doc[name], str) for name in texts):
+        raise _corrupt("its meta record has a non-text 'applied_at' or 'digest'")
+    counts = (doc["products"], doc["promotions"])
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in counts):
+        raise _corrupt("its meta record has non-integer counts")
+    try:
+        version = check_version(doc["version"], "version")
+    except CatalogueError as exc:
+        raise _corrupt(f"its meta record has a bad version ({exc.why})") from None
+    return Meta(version, currency, doc["applied_at"], doc["digest"], *counts)
+
+
+def _trusted(data: dict[str, Any]) -> Product:
+    """A product from bytes the digest vouches for: built directly, without re-validation."""
+    extra = {k: v for k, v in data.items() if k not in _KNOWN} if data.keys() - _KNOWN else {}
+    return Product(data["gtin"], data["names"], data["price"], data["vat"], data["category"],
+                   _UNITS[data.get("unit", "each")], data.get("min_age", 0), data.get("plu"),
+                   data.get("low_stock", 0), data.get("image"), data.get("deposit"), extra)
+
+
+def _scan_table(text: str, raw: bytes, pos: int) -> tuple[list[tuple[Any, bytes]], int]:
+    """Entries of a ``{"1":{...},...}`` table of our layout, each with its own bytes."""
+    if text[pos] != "{":
+        raise ValueError(f"expected a table at {pos}")
+    pos += 1
+    entries = []
+    scan = _SCAN
+    while text[pos] != "}":
+        pos = text.index('"', pos + 1) + 2  # past the doc id and its ':'
+        value, end = scan(text, pos)
+        entries.append((value, raw[pos:end]))  # ASCII file: character and byte offsets agree
+        pos = end + 1 if text[end] == "," else end
+    return entries, pos + 1
+
+
+def _fast(raw: bytes, currency: str) -> CatalogueFile | None:
+    """Our own layout, vouched for by the digest; None sends the file down the slow path."""
+    cut = raw.rfind(_META)
+    if not raw.startswith(_HEAD) or cut < 0:
+        return None
+    try:
+        text = raw.decode("ascii")
+        doc, end = _SCAN(text, cut + len(_META))
+    except (ValueError, StopIteration):
+        return None
+    meta = _meta(doc, currency)
+    if text[end:] != _TAIL or digest_of(raw[1:cut]) != meta.digest:
+        return None
+    try:
+        entries, pos = _scan_table(text, raw, len(_HEAD) - 1)
+        promos, pos = _scan_table(text, raw, pos + len('"promotions":') + 1)
+        products = {data["gtin"]: _trusted(data) for data, _ in entries}
+        fragments = {data["gtin"]: fragment for data, fragment in entries}
+        promotions = {p.promotion_id: p for p in (Promotion.from_dict(d) for d, _ in promos)}
+    except (ValueError, StopIteration, IndexError, KeyError, TypeError):
+        return None  # bytes we wrote ourselves cannot fail here; let the slow path say why
+    state = CatalogueState(meta.version, currency, products, promotions)
+    return CatalogueFile(state, fragments, meta)
+
+
+def _table_entries(tables: dict[str, Any], name: str) -> list[Any]:
+    table = tables.get(name, {})
+    if not isinstance(table, dict):
+        raise _corrupt(f"its {name!r} table is not an object")
+    return list(table.values())
+
+
+def _slow(raw: bytes, currency: str) -> CatalogueFile:
+    """Any TinyDB layout: parse, validate everything, re-encode, and compare with the digest."""
+    try:
+        tables = json.loads(raw, parse_constant=_reject_constant)
+    except RecursionError:
+        raise _corrupt("it is not valid JSON", "it is nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError, bad UTF-8, NaN, an absurdly long number
+        raise _corrupt("it is not valid JSON", str(exc)) from None
+    if not isinstance(tables, dict):
+        raise _corrupt("it is not a TinyDB database", "the top level is not an object")
+    if "meta" not in tables or "products" not in tables:
+        raise _corrupt("it is not a catalogue", "the 'meta' or 'products' table is missing")
+    metas = _table_entries(tables, "meta")
+    if len(metas) != 1:
+        raise _corrupt(f"its meta table holds {len(metas)} records", "it must hold exactly one")
+    meta = _meta(metas[0], currency)
+    products = parse_products(_table_entries(tables, "products"), "products", None)
+    promotions = parse_promotions(_table_entries(tables, "promotions"), "promotions")
+    fragments = {gtin: encode_product(p) for gtin, p in products.items()}
+    if digest_of(encode_content(fragments, promotions)) != meta.digest:
+        raise _corrupt("its content does not match its digest",
+                       "it was altered, or mixes parts of two versions")
+    return CatalogueFile(CatalogueState(meta.version, currency, products, promotions),
+                         fragments, meta)
+
+
+def decode_file(raw: bytes, currency: str) -> CatalogueFile:
+    """Decode and verify a catalogue file; CatalogueError (``what``/``why``) says what is wrong."""
+    if not raw.strip():
+        raise _corrupt("it is empty")
+    with paused_gc():
+        loaded = _fast(raw, currency) or _slow(raw, currency)
+    meta, state = loaded.meta, loaded.state
+    if (meta.products, meta.promotions) != (len(state.products), len(state.promotions)):
+        raise _corrupt("its record counts do not match its meta record",
+                       f"meta says {meta.products} products and {meta.promotions} promotions")
+    if not state.products:
+        raise _corrupt("it holds no products")
+    return loaded
