@@ -31,6 +31,7 @@ import os
 import random
 import select
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -122,46 +123,108 @@ class Tally:
         }
 
 
-def _spawn(db: Path, trial: int, mode: str, fault: str | None) -> subprocess.Popen[bytes]:
-    env = dict(os.environ)
-    env.pop("KIOSK_FAULT_AT", None)
-    if fault:
-        env["KIOSK_FAULT_AT"] = fault
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(db),
-               "--trial", str(trial), "--mode", mode]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+class Zygote:
+    """A pre-imported Python that forks one kiosk child per trial.
+
+    Starting a fresh interpreter and importing the journal costs a few hundred milliseconds
+    on a small machine; forking a process that already did costs one. The parent gives the
+    zygote the write end of a new pipe for each child (SCM_RIGHTS over a socketpair); the
+    child's stdout is that pipe, the zygote reaps it and reports how it ended.
+    """
+
+    def __init__(self) -> None:
+        self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = {k: v for k, v in os.environ.items() if k != "KIOSK_FAULT_AT"}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--zygote", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()], env=env)
+        theirs.close()
+
+    def _receive(self, timeout: float) -> list[str]:
+        self.sock.settimeout(timeout)
+        return self.sock.recv(4096).decode().split()
+
+    def spawn(self, db: Path, trial: int, mode: str, fault: str | None) -> tuple[int, int]:
+        """Fork a child; returns its pid and the read end of its stdout pipe."""
+        read_end, write_end = os.pipe()
+        order = json.dumps({"db": str(db), "trial": trial, "mode": mode, "fault": fault})
+        socket.send_fds(self.sock, [order.encode()], [write_end])
+        os.close(write_end)
+        _, pid = self._receive(30)
+        return int(pid), read_end
+
+    def reaped(self, timeout: float) -> int:
+        """The exit code of the last child (negative: killed by that signal)."""
+        _, _, code = self._receive(timeout)
+        return int(code)
+
+    def close(self) -> None:
+        self.sock.close()
+        self.proc.wait(30)
 
 
-def _read_until_ready(proc: subprocess.Popen[bytes], timeout: float) -> bytes:
-    """Read until the child says ``ready`` (or dies: a fault point may fire during start)."""
-    assert proc.stdout is not None
+def zygote(fd: int) -> None:
+    import traceback
+
+    import kiosk.store.writer  # noqa: F401 - imported once here, inherited by every fork
+
+    sock = socket.socket(fileno=fd)
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(sock, 4096, 1)
+        except OSError:
+            return
+        if not message:
+            return
+        order = json.loads(message)
+        pid = os.fork()
+        if pid == 0:
+            sock.close()
+            os.dup2(fds[0], 1)
+            os.close(fds[0])
+            if order["fault"]:
+                os.environ["KIOSK_FAULT_AT"] = order["fault"]
+            try:
+                child(Path(order["db"]), order["trial"], order["mode"])
+            except BaseException:  # noqa: BLE001 - reported to the parent, which fails
+                _say("E " + traceback.format_exc().replace("\n", " | "))
+            os._exit(1)
+        os.close(fds[0])
+        sock.send(f"pid {pid}".encode())
+        _, status = os.waitpid(pid, 0)
+        sock.send(f"exit {pid} {os.waitstatus_to_exitcode(status)}".encode())
+
+
+def _read(fd: int, until: bytes | None, timeout: float) -> bytes:
+    """Read a child's pipe until ``until`` is seen, or to EOF (it died)."""
     seen, deadline = b"", time.monotonic() + timeout
-    while b"ready\n" not in seen and time.monotonic() < deadline:
-        readable, _, _ = select.select([proc.stdout], [], [], 0.05)
+    while (until is None or until not in seen) and time.monotonic() < deadline:
+        readable, _, _ = select.select([fd], [], [], 0.05)
         if readable:
-            chunk = os.read(proc.stdout.fileno(), 65536)
+            chunk = os.read(fd, 65536)
             if not chunk:
                 break
             seen += chunk
     return seen
 
 
-def _kill_and_collect(proc: subprocess.Popen[bytes], rng: random.Random, fault: str | None,
-                      ) -> list[str]:
-    seen = _read_until_ready(proc, timeout=30)
-    if fault is None:
-        time.sleep(rng.uniform(0.0, 0.05))
-        proc.send_signal(signal.SIGKILL)
+def _kill_and_collect(zygote_: Zygote, db: Path, trial: int, *, mode: str, fault: str | None,
+                      rng: random.Random) -> list[str]:
+    pid, fd = zygote_.spawn(db, trial, mode, fault)
     try:
-        rest, errors = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        rest, errors = proc.communicate()
-    if proc.returncode != -signal.SIGKILL:
-        raise RuntimeError(f"the kiosk child exited with {proc.returncode}, not by SIGKILL: "
-                           f"{errors.decode(errors='replace')[-2000:]}")
-    return (seen + rest).decode().splitlines()
+        seen = _read(fd, b"ready\n", timeout=30)
+        if fault is None:
+            time.sleep(rng.uniform(0.0, 0.04))
+            os.kill(pid, signal.SIGKILL)
+        seen += _read(fd, None, timeout=30)
+    finally:
+        os.close(fd)
+    code = zygote_.reaped(timeout=30)
+    lines = seen.decode().splitlines()
+    if code != -signal.SIGKILL:
+        raise RuntimeError(f"the kiosk child exited with {code}, not by SIGKILL: {lines[-1:]}")
+    return lines
 
 
 def _audit(db: Path, lines: list[str], tally: Tally, reported: dict[str, int | None]) -> None:
@@ -218,7 +281,7 @@ def run_journal_trials(trials: int, *, seed: int, mode: str = "durable",
     """Run ``trials`` kills (half at random instants, half at fault points) and audit each."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
-    rng, tally = random.Random(seed), Tally()
+    rng, tally, forks = random.Random(seed), Tally(), Zygote()
     with tempfile.TemporaryDirectory(prefix="crash-journal-", dir=workdir) as folder:
         db, reported = Path(folder) / "journal-0.db", {}
         for trial in range(trials):
@@ -227,7 +290,7 @@ def run_journal_trials(trials: int, *, seed: int, mode: str = "durable",
                 db, reported = Path(folder) / f"journal-{trial}.db", {}
             fault = (f"{rng.choice(FAULT_POINTS)}:{rng.randint(1, 6)}"
                      if rng.random() < 0.5 else None)
-            lines = _kill_and_collect(_spawn(db, trial, mode, fault), rng, fault)
+            lines = _kill_and_collect(forks, db, trial, mode=mode, fault=fault, rng=rng)
             tally.trials += 1
             if fault:
                 tally.kills_fault += 1
@@ -236,6 +299,7 @@ def run_journal_trials(trials: int, *, seed: int, mode: str = "durable",
                 tally.kills_random += 1
             _audit(db, lines, tally, reported)
         _recheck_segment(db, reported, tally)
+    forks.close()
     return {"mode": mode, **tally.summary()}
 
 
@@ -244,11 +308,10 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mode", choices=MODES, default="durable")
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--trial", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--zygote", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        child(args.child, args.trial, args.mode)
+    if args.zygote is not None:
+        zygote(args.zygote)
         return
     started = time.monotonic()
     result = run_journal_trials(args.trials, seed=args.seed, mode=args.mode,

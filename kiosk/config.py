@@ -24,8 +24,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from kiosk.core.labels import LabelTemplate
 from kiosk.core.money import MINOR_UNITS
 from kiosk.errors import ConfigError
 
@@ -88,6 +96,14 @@ class LabelTemplateConfig(_Section):
     pattern: str
     kind: Literal["price", "weight"]
     decimals: int = Field(default=2, ge=0, le=5)
+
+    @model_validator(mode="after")
+    def _parses(self) -> LabelTemplateConfig:
+        self.template()  # the core's own parser is the one judge of a pattern
+        return self
+
+    def template(self) -> LabelTemplate:
+        return LabelTemplate.from_config(self.pattern, self.kind, self.decimals, self.name)
 
 
 class BarcodeConfig(_Section):
