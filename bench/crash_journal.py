@@ -161,7 +161,11 @@ class Zygote:
 
     def close(self) -> None:
         self.sock.close()
-        self.proc.wait(30)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 def zygote(fd: int) -> None:
@@ -218,9 +222,12 @@ def _kill_and_collect(zygote_: Zygote, db: Path, trial: int, *, mode: str, fault
             time.sleep(rng.uniform(0.0, 0.04))
             os.kill(pid, signal.SIGKILL)
         seen += _read(fd, None, timeout=30)
+        code = zygote_.reaped(timeout=30)
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)  # never leave a kiosk child selling on its own
+        raise
     finally:
         os.close(fd)
-    code = zygote_.reaped(timeout=30)
     lines = seen.decode().splitlines()
     if code != -signal.SIGKILL:
         raise RuntimeError(f"the kiosk child exited with {code}, not by SIGKILL: {lines[-1:]}")
@@ -276,30 +283,36 @@ def _recheck_segment(db: Path, reported: dict[str, int | None], tally: Tally) ->
                 tally.lost.add(record_id)
 
 
+def _trial(forks: Zygote, db: Path, trial: int, *, mode: str, rng: random.Random, tally: Tally,
+           reported: dict[str, int | None]) -> None:
+    fault = f"{rng.choice(FAULT_POINTS)}:{rng.randint(1, 6)}" if rng.random() < 0.5 else None
+    lines = _kill_and_collect(forks, db, trial, mode=mode, fault=fault, rng=rng)
+    tally.trials += 1
+    if fault:
+        tally.kills_fault += 1
+        tally.by_point[fault.partition(":")[0]] += 1
+    else:
+        tally.kills_random += 1
+    _audit(db, lines, tally, reported)
+
+
 def run_journal_trials(trials: int, *, seed: int, mode: str = "durable",
                        workdir: Path | None = None, segment: int = 100) -> dict[str, object]:
     """Run ``trials`` kills (half at random instants, half at fault points) and audit each."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     rng, tally, forks = random.Random(seed), Tally(), Zygote()
-    with tempfile.TemporaryDirectory(prefix="crash-journal-", dir=workdir) as folder:
-        db, reported = Path(folder) / "journal-0.db", {}
-        for trial in range(trials):
-            if trial and trial % segment == 0:
-                _recheck_segment(db, reported, tally)
-                db, reported = Path(folder) / f"journal-{trial}.db", {}
-            fault = (f"{rng.choice(FAULT_POINTS)}:{rng.randint(1, 6)}"
-                     if rng.random() < 0.5 else None)
-            lines = _kill_and_collect(forks, db, trial, mode=mode, fault=fault, rng=rng)
-            tally.trials += 1
-            if fault:
-                tally.kills_fault += 1
-                tally.by_point[fault.partition(":")[0]] += 1
-            else:
-                tally.kills_random += 1
-            _audit(db, lines, tally, reported)
-        _recheck_segment(db, reported, tally)
-    forks.close()
+    try:
+        with tempfile.TemporaryDirectory(prefix="crash-journal-", dir=workdir) as folder:
+            db, reported = Path(folder) / "journal-0.db", {}
+            for trial in range(trials):
+                if trial and trial % segment == 0:
+                    _recheck_segment(db, reported, tally)
+                    db, reported = Path(folder) / f"journal-{trial}.db", {}
+                _trial(forks, db, trial, mode=mode, rng=rng, tally=tally, reported=reported)
+            _recheck_segment(db, reported, tally)
+    finally:
+        forks.close()
     return {"mode": mode, **tally.summary()}
 
 

@@ -22,6 +22,27 @@ from kiosk.core.basket import Line
 from kiosk.core.money import Money
 from kiosk.core.sale import Sale, StaffAction, line_to_dict
 
+# Every ShowMessage key the session emits, for the screens to translate (a test holds the
+# session to this list). Sentences from the core travel in ``params["reason"]``.
+MESSAGE_KEYS = frozenset({
+    "item-added", "item-refused", "staff-needed", "staff-pin", "loyalty-accepted",
+    "quantity-changed", "line-voided", "price-overridden",
+    "age-check", "age-approved", "age-refused",
+    "follow-terminal", "present-card", "cancelling-payment", "payment-declined",
+    "payment-cancelled", "payment-unknown", "paid", "change-due", "receipt-qr", "take-receipt",
+    "help-coming", "assisted", "closing-after-sale", "card-unavailable", "out-of-order",
+    "sale-cancelled",
+})
+
+# Every PublishEvent kind: the alerts the store sees on MQTT ``.../events``.
+ALERT_KINDS = frozenset({
+    "help-requested", "help-cancelled", "help-answered",
+    "age-approval-needed", "age-approval-overdue",
+    "payment-unknown", "payment-late-answer", "payment-stray-approval",
+    "receipt-failed", "device-failure", "device-recovered", "out-of-order", "in-service",
+    "locked", "unlocked", "lock-pending", "lock-cancelled",
+})
+
 
 @dataclass(frozen=True, slots=True)
 class Effect:

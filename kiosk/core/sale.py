@@ -8,8 +8,10 @@ promotion that changes tomorrow must not change yesterday's receipt.
 Stock movements: an item sold "each" moves stock by its quantity, in items. A weighed product
 (sold per kg) moves stock by its weight in grams, unit ``"g"``: counting a 1.2 kg bag of apples
 as "one item" would make the stock figure meaningless, so kg products are stocked in grams (and
-their low-stock threshold is in grams too). A pre-packed item with a weight label is sold each
-and moves by its quantity. A voided sale moves no stock.
+their low-stock threshold is in grams too). A weighed product sold from a label that carries
+only a price has no known weight: it moves by one ``"pack"``, said as such rather than guessed
+in grams. A pre-packed item with a weight label is sold each and moves by its quantity. A
+voided sale moves no stock.
 
 :meth:`Sale.to_dict` is JSON-ready: times as ISO 8601 UTC, money as integer minor units with the
 sale's one ``currency`` beside them. The open basket's journal form (:func:`line_to_dict`,
@@ -63,7 +65,7 @@ class StaffAction:
 
 @dataclass(frozen=True, slots=True)
 class StockMovement:
-    """``delta`` is negative for a sale; ``unit`` is ``"each"`` or ``"g"`` (see module doc)."""
+    """``delta`` is negative for a sale; ``unit`` is ``"each"``, ``"g"`` or ``"pack"``."""
 
     gtin: str
     delta: int
@@ -74,8 +76,10 @@ def stock_movements(lines: Iterable[Line]) -> tuple[StockMovement, ...]:
     """What a completed sale takes out of stock, one movement per GTIN and unit."""
     totals: dict[tuple[str, str], int] = {}
     for line in lines:
-        if line.product.weighed:
-            key, amount = (line.product.gtin, "g"), line.weight_g or 0
+        if line.product.weighed and line.weight_g is not None:
+            key, amount = (line.product.gtin, "g"), line.weight_g
+        elif line.product.weighed:  # a price-only label: the pack's weight is not known
+            key, amount = (line.product.gtin, "pack"), line.quantity
         else:
             key, amount = (line.product.gtin, "each"), line.quantity
         totals[key] = totals.get(key, 0) - amount

@@ -32,6 +32,7 @@ PERMISSION_TEXT = {
     Permission.TAKE_CASH: "take cash",
 }
 
+OUT_OF_ORDER = "This checkout is out of order; please use another one"
 ADD = "items cannot be added"
 CHANGE = "the basket cannot be changed"
 
@@ -43,7 +44,7 @@ _CLOSED: Mapping[S, tuple[str, str]] = {
                         "A staff member must first check the last payment; {what} until then"),
     S.PAID: ("sale-paid", "The sale is paid; {what} any more"),
     S.RECEIPT: ("sale-paid", "The sale is paid; {what} any more"),
-    S.OUT_OF_ORDER: ("out-of-order", "This checkout is out of order; please use another one"),
+    S.OUT_OF_ORDER: ("out-of-order", OUT_OF_ORDER),
 }
 
 

@@ -22,7 +22,15 @@ from kiosk.core.money import minor_units
 from kiosk.core.product import Product
 from kiosk.core.rules import check_add, deposit_lines
 from kiosk.core.sale import StaffAction
-from kiosk.core.session_guards import ADD, closed, refuse, reject, shopper_block, staff_block
+from kiosk.core.session_guards import (
+    ADD,
+    OUT_OF_ORDER,
+    closed,
+    refuse,
+    reject,
+    shopper_block,
+    staff_block,
+)
 from kiosk.core.session_lifecycle import next_sale, reprice, settle, staff_action
 from kiosk.core.session_model import (
     BASKET_OPEN,
@@ -124,11 +132,20 @@ def _open_for_adding(session: Session, ctx: SessionContext,
     if session.phase is S.ATTRACT:
         return session.with_phase(S.SCANNING, at), ()
     if session.phase is S.RECEIPT:
-        fresh, effects = next_sale(session, ctx, at)
-        if fresh.locked or fresh.phase is not S.ATTRACT:
-            return closed(session, ADD)  # a lock or a device failure waited for this sale
-        return fresh.with_phase(S.SCANNING, at), effects
+        return _next_shopper(session, ctx, at)
     return closed(session, ADD)
+
+
+def _next_shopper(session: Session, ctx: SessionContext,
+                  at: datetime) -> tuple[Session, tuple[Effect, ...]] | Outcome:
+    """A scan on the receipt screen: the paid sale ends and the next one starts with it."""
+    fresh, effects = next_sale(session, ctx, at)
+    waited = shopper_block(fresh)  # a lock that waited for this sale to end
+    if waited is not None:
+        return Outcome(session, (), waited)
+    if fresh.phase is not S.ATTRACT:  # a device failure that waited for it
+        return reject(session, "out-of-order", OUT_OF_ORDER)
+    return fresh.with_phase(S.SCANNING, at), effects
 
 
 def _product_item(ctx: SessionContext, code: ProductCode, today: str) -> _Item | Refusal:

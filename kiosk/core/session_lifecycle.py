@@ -22,7 +22,7 @@ from kiosk.core.effects import (
     RecordStaffAction,
     ShowMessage,
 )
-from kiosk.core.events import PaymentOutcome
+from kiosk.core.events import TERMINAL, PaymentOutcome
 from kiosk.core.money import Money
 from kiosk.core.pricing import PricingError, price_basket
 from kiosk.core.sale import Sale, SaleStatus, StaffAction, stock_movements
@@ -44,9 +44,17 @@ _OVERLAY_LIGHT = {S.LOCKED: "locked", S.HELP: "help", S.ASSISTED: "busy"}
 
 
 def light_pattern(session: Session) -> str:
-    """The tower light for a session; the loop sets it whenever it changes."""
+    """The tower light for a session; the loop sets it whenever it changes.
+
+    A shopper mid-sale with the card terminal down needs a person (to take cash or cancel),
+    so the light calls staff just as it does for an age check.
+    """
     top = session.top
-    return _OVERLAY_LIGHT[top] if top is not None else _PHASE_LIGHT[session.phase]
+    if top is not None:
+        return _OVERLAY_LIGHT[top]
+    if session.phase in BASKET_OPEN and TERMINAL in session.devices_down:
+        return "staff"
+    return _PHASE_LIGHT[session.phase]
 
 
 def empty_basket(currency: str) -> PricedBasket:
@@ -74,11 +82,18 @@ def restore_session(ctx: SessionContext, *, sale_number: int, lines: Sequence[Li
 
     ``unanswered`` is a payment attempt the journal shows as sent with no answer: the sale
     resumes in payment_unknown, because the card may or may not have been charged and only
-    staff, looking at the terminal, may say which. Raises :class:`PricingError` when the
-    journaled lines cannot be priced; the shell then voids the basket with a record.
+    staff, looking at the terminal, may say which; the next attempt is numbered after it even
+    if the snapshot predates it. Raises :class:`PricingError` when the journaled lines cannot
+    be priced, ValueError when they are inconsistent; the shell then voids the basket with a
+    record.
     """
     base = new_session(ctx, sale_number, devices_down=devices_down)
-    ids = [line.line_id for line in lines] + [child for _, child in links]
+    ids = {line.line_id for line in lines}
+    broken = [link for link in links if not set(link) <= ids]
+    if broken:
+        raise ValueError(f"the journaled basket links lines that are not in it: {broken}")
+    if unanswered is not None:
+        next_attempt = max(next_attempt, _attempt_number(unanswered[0]) + 1)
     session = replace(base, phase=S.SCANNING, phase_since=at, last_activity=at, member=member,
                       started_at=started_at, age_approved=age_approved,
                       next_line_id=max(ids, default=0) + 1, next_attempt=next_attempt)
@@ -91,6 +106,14 @@ def restore_session(ctx: SessionContext, *, sale_number: int, lines: Sequence[Li
                           answered_at=at, auth={"reason": "no answer before the restart"})
         return replace(priced, phase=S.PAYMENT_UNKNOWN, attempts=(attempt,))
     return settle(priced, ctx, at)[0]
+
+
+def _attempt_number(attempt_id: str) -> int:
+    """``n`` of ``{sale_id}-P{n}``, so a restored sale never reuses an attempt id."""
+    head, _, number = attempt_id.rpartition("-P")
+    if not (head and number.isdigit()):
+        raise ValueError(f"{attempt_id!r} is not a payment attempt id of the form SALE-Pn")
+    return int(number)
 
 
 def reprice(session: Session, ctx: SessionContext, lines: tuple[Line, ...],

@@ -86,6 +86,10 @@ class SessionContext:
 
     def __post_init__(self) -> None:
         minor_units(self.currency)
+        for name in ("assisted_timeout", "receipt_timeout", "print_timeout",
+                     "approval_timeout", "payment_timeout", "idle_timeout"):
+            if getattr(self, name) <= timedelta(0):
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
         if self.default_language not in self.languages:
             raise ValueError(f"default language {self.default_language!r} is not one of "
                              f"{self.languages}")

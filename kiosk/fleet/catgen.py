@@ -169,8 +169,11 @@ class _Generator:
 
     def label_gtin(self) -> str:
         """Keyed like a '2IIIIIIVVVVVK' weight label: item digits kept, value digits zeroed."""
-        self.next_label += 1
-        return self._unique(lambda: "0" + with_check_digit(f"2{self.next_label:06d}00000"))
+        def make() -> str:
+            self.next_label += 1
+            return "0" + with_check_digit(f"2{self.next_label:06d}00000")
+
+        return self._unique(make)
 
     def plu(self) -> str:
         """Four-digit produce PLUs, then five-digit ones (9 + the number, as organic PLUs)."""

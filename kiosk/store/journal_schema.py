@@ -72,6 +72,11 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_pending ON outbox (id) WHERE delivered_at IS NULL;
 
+CREATE TABLE journal_meta (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE open_basket (
     slot INTEGER PRIMARY KEY CHECK (slot = 1),
     sale_id TEXT NOT NULL,

@@ -444,3 +444,24 @@ def test_a_payment_sent_before_a_power_cut_resumes_as_unknown() -> None:
     assert restored.state is S.PAYMENT_UNKNOWN
     assert restored.in_flight is not None
     assert restored.in_flight.attempt_id == "store-0001-k01-00000001-P1"
+
+
+def test_a_restore_never_reuses_the_attempt_id_of_an_unanswered_payment() -> None:
+    kiosk = Kiosk()
+    _basket(kiosk, NUTELLA)
+    snap = kiosk.effects(JournalBasket)[-1]  # written before PayPressed: next_attempt is 1
+    kiosk.pay()
+    restored = restore_session(kiosk.ctx, sale_number=1, lines=snap.lines, links=snap.links,
+                               started_at=snap.started_at, at=snap.at,
+                               next_attempt=snap.next_attempt,
+                               unanswered=("store-0001-k01-00000001-P1", eur(429)))
+    assert restored.next_attempt == 2
+
+
+def test_a_journaled_basket_with_a_broken_deposit_link_is_not_restored() -> None:
+    kiosk = Kiosk()
+    _basket(kiosk, NUTELLA)
+    snap = kiosk.effects(JournalBasket)[-1]
+    with pytest.raises(ValueError, match=r"links lines that are not in it: \[\(1, 2\)\]"):
+        restore_session(kiosk.ctx, sale_number=1, lines=snap.lines, links=((1, 2),),
+                        started_at=snap.started_at, at=snap.at)

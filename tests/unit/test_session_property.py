@@ -35,7 +35,15 @@ from test_session_kit import (
 from kiosk.core import events as ev
 from kiosk.core.basket import Line
 from kiosk.core.codes import KioskCodeKind
-from kiosk.core.effects import JournalBasket, RecordSale, StartPayment
+from kiosk.core.effects import (
+    ALERT_KINDS,
+    MESSAGE_KEYS,
+    JournalBasket,
+    PublishEvent,
+    RecordSale,
+    ShowMessage,
+    StartPayment,
+)
 from kiosk.core.kioskqr import encode_kiosk_code
 from kiosk.core.pricing import price_basket
 from kiosk.core.sale import SaleStatus
@@ -255,6 +263,16 @@ class SessionMachine(RuleBasedStateMachine):
         if session.phase in {S.PAID, S.RECEIPT}:
             assert session.sale is not None
             assert self.recorded[session.sale.sale_id] == 1
+
+    @invariant()
+    def every_message_and_alert_is_one_the_screens_and_the_store_know(self) -> None:
+        if self.last is None:
+            return
+        for effect in self.last.effects:
+            if isinstance(effect, ShowMessage):
+                assert effect.key in MESSAGE_KEYS, effect
+            if isinstance(effect, PublishEvent):
+                assert effect.kind in ALERT_KINDS, effect
 
     @invariant()
     def the_open_basket_journal_matches_the_session(self) -> None:

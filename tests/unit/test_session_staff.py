@@ -358,6 +358,7 @@ def test_a_terminal_failing_mid_sale_keeps_the_sale_and_refuses_card_payment() -
     failed = kiosk.send(ev.DeviceHealthChanged, "terminal", False, "cable")
     assert failed.session.state is S.SCANNING
     assert ShowMessage("card-unavailable", {}) in failed.effects
+    assert SetLight("staff") in failed.effects
     assert code(kiosk.pay()) == "card-unavailable"
     kiosk.staff("s-002", "supervisor")
     ended = kiosk.send(ev.SaleCancelled, "s-002")
@@ -415,3 +416,17 @@ def test_a_journaled_sale_emptied_and_abandoned_ends_as_a_voided_record() -> Non
     sale = next(e for e in ended.effects if isinstance(e, RecordSale)).sale
     assert (sale.status, sale.reason) == (SaleStatus.VOIDED, "abandoned with an empty basket")
     assert ended.session.sale_number == 2
+
+
+def test_a_lock_waiting_on_the_receipt_screen_stops_the_next_shoppers_scan() -> None:
+    kiosk = Kiosk()
+    kiosk.scan(NUTELLA)
+    kiosk.pay()
+    kiosk.approve()
+    kiosk.send(ev.ReceiptDone, kiosk.session.sale.sale_id)
+    kiosk.send(ev.KioskLocked, "fleet")
+    before = kiosk.session
+    refused = kiosk.scan(COKE)
+    assert code(refused) == "locked"
+    assert refused.session is before
+    assert kiosk.send(ev.Tick, after=30).session.state is S.LOCKED

@@ -1,0 +1,232 @@
+"""Composition root: configuration -> stores -> adapters (real or simulated) -> the event loop.
+
+Everything stateful is created here and only here, in dependency order, and closed in reverse.
+The kiosk says at start which devices are real and which are simulated, how the catalogue came
+up and where the open basket went; a device that fails is reported and the session degrades,
+it never takes the kiosk down and is never swapped for a simulator.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from argparse import Namespace
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kiosk.config import KioskConfig, LoadedConfig
+from kiosk.core import effects as fx
+from kiosk.core.money import Money
+from kiosk.core.receipt import ReceiptHeader
+from kiosk.core.rules import SaleRules
+from kiosk.core.sale import line_from_dict
+from kiosk.core.session import Session, SessionContext, new_session, restore_session, step
+from kiosk.core.staff import (
+    LockoutPolicy,
+    PinAttempts,
+    PinCheck,
+    Roles,
+    StaffMember,
+    check_pin,
+    parse_staff_file,
+)
+from kiosk.device_events import Clock, DeviceEvents, utc_now
+from kiosk.effect_handlers import EffectHandlers
+from kiosk.errors import CatalogueError, ConfigError, KioskError
+from kiosk.hw.factory import Devices, SimulatorOptions, build_devices, describe
+from kiosk.loop import DurableWriteFailed, EventLoop
+from kiosk.store.catalogue import CatalogueMirror
+from kiosk.store.writer import JournalWriter
+
+log = logging.getLogger(__name__)
+JOURNAL_FILE = "journal.sqlite3"
+
+
+def open_catalogue(cfg: KioskConfig, data_dir: Path, say: Callable[[str], None]) -> CatalogueMirror:
+    """The mirror, seeded from ``paths.initial_catalogue`` on first boot only."""
+    mirror = CatalogueMirror(data_dir / "catalogue", currency=cfg.locale.currency,
+                             vat_codes=cfg.vat.keys())
+    say(f"catalogue: {mirror.status.message}")
+    seed = cfg.paths.initial_catalogue
+    if mirror.version is None and seed:
+        path = cfg.resolve(seed)
+        try:
+            update = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CatalogueError(f"cannot read the initial catalogue {path}", str(exc)) from None
+        result = mirror.apply(update)
+        if not result.accepted:
+            raise CatalogueError(f"the initial catalogue {path} was refused", result.reason)
+        say(f"catalogue: seeded version {mirror.version} ({len(mirror)} products) from {path}")
+    return mirror
+
+
+def load_staff(cfg: KioskConfig, roles: Roles) -> dict[str, StaffMember]:
+    path = cfg.resolve(cfg.staff.file)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}  # no staff file: assisted mode cannot be unlocked; `kiosk devices` says so
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read the staff file {path}", str(exc),
+                          "Fix the file named by staff.file.") from None
+    return parse_staff_file(data, roles)
+
+
+def session_context(cfg: KioskConfig, catalogue: CatalogueMirror, roles: Roles) -> SessionContext:
+    sale = cfg.sale
+    return SessionContext(
+        catalogue=catalogue, store_id=cfg.store.store_id, kiosk_id=cfg.store.kiosk_id,
+        currency=cfg.locale.currency, vat_rates=cfg.vat, timezone=ZoneInfo(cfg.locale.timezone),
+        promotions=catalogue.promotions,
+        templates=tuple(t.template() for t in cfg.barcode.templates),
+        reference_year=cfg.barcode.reference_year,
+        rules=SaleRules(category_hours=sale.hours(),
+                        max_quantity_per_line=sale.max_quantity_per_line,
+                        max_items_per_sale=sale.max_items_per_sale,
+                        quick_picks=sale.quick_picks),
+        roles=roles, languages=cfg.locale.languages, default_language=cfg.locale.language,
+        void_needs_staff=sale.void_needs_staff,
+        assisted_timeout=timedelta(seconds=cfg.staff.assisted_timeout_s),
+        receipt_timeout=timedelta(seconds=sale.receipt_timeout_s),
+        approval_timeout=timedelta(seconds=sale.approval_timeout_s),
+    )
+
+
+class Kiosk:
+    """A running kiosk. ``say`` receives the start-up banner and status lines."""
+
+    def __init__(self, loaded: LoadedConfig, *, say: Callable[[str], None] = print,
+                 clock: Clock = utc_now, simulators: SimulatorOptions | None = None) -> None:
+        cfg = self.config = loaded.config
+        self.say = say
+        self.clock = clock
+        self.messages: list[fx.ShowMessage] = []
+        self.data_dir = cfg.resolve(cfg.paths.data_dir)
+        say(f"kiosk {cfg.store.store_id}/{cfg.store.kiosk_id}; config from "
+            f"{', '.join(loaded.sources)}; data in {self.data_dir}")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._closers: list[Callable[[], None]] = []
+        self._early: list[object] | None = []
+        try:
+            self._build(cfg, simulators or SimulatorOptions())
+        except BaseException:
+            self.close()
+            raise
+
+    def _build(self, cfg: KioskConfig, simulators: SimulatorOptions) -> None:
+        self.roles = Roles.from_config(cfg.staff.roles)
+        self.staff = load_staff(cfg, self.roles)
+        self.pin_attempts = PinAttempts()
+        self.catalogue = open_catalogue(cfg, self.data_dir, self.say)
+        self._closers.append(self.catalogue.close)
+        self.writer = JournalWriter(self.data_dir / JOURNAL_FILE)
+        self.writer.start()
+        self._closers.append(self.writer.close)
+        self.ctx = session_context(cfg, self.catalogue, self.roles)
+        self.device_events = DeviceEvents(self._post, self.clock)
+        self.devices: Devices = build_devices(cfg.devices, data_dir=self.data_dir,
+                                              post=self.device_events,
+                                              base_dir=cfg.resolve("."), simulators=simulators)
+        self._closers.append(self.devices.close)
+        for line in describe(self.devices):
+            self.say(f"device {line}")
+        self.handlers = handlers = EffectHandlers(
+            writer=self.writer, devices=self.devices, catalogue=self.catalogue, post=self._post,
+            clock=self.clock, header=ReceiptHeader(cfg.store.name, cfg.store.address,
+                                                   cfg.store.vat_number),
+            tz=self.ctx.timezone, columns=cfg.devices.printer.columns, show=self.messages.append)
+        self.loop = EventLoop(self._initial_session(), lambda s, e: step(s, e, self.ctx),
+                              handlers.table(), on_failure=self._durable_failed)
+        early, self._early = self._early, None
+        for event in early or ():
+            self.loop.post(event)
+
+    def _post(self, event: object) -> None:
+        """Devices report health while they are built, before the loop exists: keep those."""
+        if self._early is not None:
+            self._early.append(event)
+        else:
+            self.loop.post(event)
+
+    def _devices_down(self) -> dict[str, str]:
+        return {name: health.detail for name, health in self.devices.health().items()
+                if not health.ok}
+
+    def _initial_session(self) -> Session:
+        """A fresh session, or the basket a power cut interrupted (voided with a record if it
+        can no longer be priced)."""
+        journal = self.writer.submit(lambda j: (j.next_sale_number(), j.open_basket())).result()
+        number, basket = journal
+        down = self._devices_down()
+        if basket is None:
+            return new_session(self.ctx, number, devices_down=down)
+        data = basket.payload
+        try:
+            attempts = self.writer.submit(lambda j: j.payment_attempts(basket.sale_id)).result()
+            session = restore_session(
+                self.ctx, sale_number=data["sale_number"],
+                lines=[line_from_dict(line) for line in data["lines"]],
+                links=[tuple(link) for link in data["links"]],
+                started_at=datetime.fromisoformat(data["started_at"]),
+                at=datetime.fromisoformat(data["at"]), age_approved=data["age_approved"],
+                member=data["member"], next_attempt=data["next_attempt"],
+                unanswered=_unanswered(attempts), devices_down=down)
+        except (KioskError, KeyError, TypeError, ValueError) as exc:
+            self.writer.submit(lambda j: j.void_basket(at=self.clock(),
+                                                       reason=f"not restorable: {exc}")).result()
+            self.say(f"open basket of sale {basket.sale_id} could not be restored ({exc}); "
+                     "voided with a record")
+            return new_session(self.ctx, self.writer.submit(
+                lambda j: j.next_sale_number()).result(), devices_down=down)
+        self.say(f"open basket of sale {basket.sale_id} restored "
+                 f"({len(session.lines)} lines, state {session.state})")
+        return session
+
+    def _durable_failed(self, failure: DurableWriteFailed) -> None:
+        self.say(f"JOURNAL WRITE FAILED for {type(failure.effect).__name__}: {failure.error}; "
+                 f"held back {len(failure.dropped)} effects")
+
+    # -- staff ------------------------------------------------------------------------------
+
+    def check_staff_pin(self, staff_id: str, pin: str) -> PinCheck:
+        policy = LockoutPolicy(max_attempts=self.config.staff.max_pin_attempts,
+                               lockout=timedelta(seconds=self.config.staff.lockout_s))
+        result = check_pin(self.staff, staff_id, pin, attempts=self.pin_attempts,
+                           at=self.clock(), policy=policy)
+        self.pin_attempts = result.attempts
+        if result.newly_locked:
+            self._post_alert("pin-lockout", {"staff_id": staff_id})
+        return result
+
+    def _post_alert(self, kind: str, detail: dict[str, str]) -> None:
+        self.handlers.publish_event(fx.PublishEvent(kind, detail))
+
+    def close(self) -> None:
+        while self._closers:
+            closer = self._closers.pop()
+            try:
+                closer()
+            except KioskError as exc:
+                self.say(f"while closing: {exc}")
+
+
+def _unanswered(attempts: list) -> tuple[str, Money] | None:
+    """The last attempt that was sent and never answered, from the journal's payment steps."""
+    final: dict[str, str] = {}
+    amounts: dict[str, Money] = {}
+    for record in attempts:
+        body = record.data()
+        final[body["attempt_id"]] = body["status"]
+        amounts[body["attempt_id"]] = Money(body["amount_minor"], body["currency"])
+    open_ones = [a for a, status in final.items() if status in ("started", "unknown")]
+    return (open_ones[-1], amounts[open_ones[-1]]) if open_ones else None
+
+
+def dispatch(args: Namespace, loaded: LoadedConfig) -> int:
+    """Run one ``kiosk`` sub-command."""
+    from kiosk import commands  # noqa: PLC0415 - keeps `kiosk --help` light
+
+    return commands.run(args, loaded)

@@ -1,0 +1,109 @@
+"""The ``kiosk`` sub-commands, each a short function over the composition root."""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import Namespace
+from collections.abc import Callable
+
+from kiosk.app import JOURNAL_FILE, Kiosk, open_catalogue
+from kiosk.config import LoadedConfig
+from kiosk.errors import CatalogueError, KioskError
+from kiosk.headless import COMMANDS, Headless
+from kiosk.store.catalogue import CatalogueMirror
+
+from kiosk.store.journal import Journal
+
+
+def run(args: Namespace, loaded: LoadedConfig) -> int:
+    table: dict[str, Callable[[Namespace, LoadedConfig], int]] = {
+        "run": cmd_run, "config": cmd_config, "devices": cmd_devices,
+        "catalogue": cmd_catalogue, "journal": cmd_journal,
+    }
+    return table[args.command](args, loaded)
+
+
+def cmd_run(args: Namespace, loaded: LoadedConfig) -> int:
+    if not args.headless:
+        print("kiosk: the touch screen arrives with the UI issue; running headless.",
+              file=sys.stderr)
+    kiosk = Kiosk(loaded)
+    try:
+        headless = Headless(kiosk)
+        if args.script is not None:
+            lines = args.script.read_text(encoding="utf-8").splitlines()
+            return headless.run_lines(lines, stop_on_error=True)
+        interactive = sys.stdin.isatty()
+        if interactive:
+            print("Type commands (? for the list, quit to stop):\n" + COMMANDS)
+        return headless.run_lines(_prompted(interactive), stop_on_error=False)
+    finally:
+        kiosk.close()
+
+
+def _prompted(interactive: bool):  # noqa: ANN202 - a generator of input lines
+    while True:
+        try:
+            yield input("kiosk> " if interactive else "")
+        except EOFError:
+            return
+
+
+def cmd_config(args: Namespace, loaded: LoadedConfig) -> int:
+    print(f"# valid; layers: {', '.join(loaded.sources)}")
+    print(json.dumps(loaded.config.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_devices(args: Namespace, loaded: LoadedConfig) -> int:
+    kiosk = Kiosk(loaded)
+    try:
+        failed = [h for h in kiosk.devices.health().values() if not h.ok]
+        if not kiosk.staff:
+            print(f"staff: no staff file at {loaded.config.staff.file}: assisted mode cannot be "
+                  "unlocked")
+        return 1 if failed else 0
+    finally:
+        kiosk.close()
+
+
+def cmd_catalogue(args: Namespace, loaded: LoadedConfig) -> int:
+    cfg = loaded.config
+    data_dir = cfg.resolve(cfg.paths.data_dir)
+    if args.action == "status":
+        mirror = open_catalogue(cfg, data_dir, print)
+        try:
+            print(f"version {mirror.version}; {len(mirror)} products; "
+                  f"{len(mirror.promotions)} promotions; digest {mirror.digest}")
+        finally:
+            mirror.close()
+        return 0
+    from kiosk.store.catalogue_csv import import_csv  # noqa: PLC0415
+
+    mirror = CatalogueMirror(data_dir / "catalogue", currency=cfg.locale.currency,
+                             vat_codes=cfg.vat.keys())
+    try:
+        snapshot = import_csv(args.csv, version=args.catalogue_version,
+                              currency=cfg.locale.currency)
+        result = mirror.apply(snapshot)
+        if not result.accepted:
+            raise CatalogueError(f"the catalogue from {args.csv} was refused", result.reason)
+        print(f"imported {len(mirror)} products from {args.csv} as version {mirror.version}")
+        return 0
+    finally:
+        mirror.close()
+
+
+def cmd_journal(args: Namespace, loaded: LoadedConfig) -> int:
+    cfg = loaded.config
+    path = cfg.resolve(cfg.paths.data_dir) / JOURNAL_FILE
+    if not path.exists():
+        raise KioskError(f"there is no journal at {path}", "no sale was recorded here yet")
+    with Journal(path) as journal:
+        report = journal.verify_chain()
+        counts = journal.outbox_counts()
+        print(f"records {report.records}; chain {'ok' if report.ok else 'BROKEN'}"
+              f"{'' if report.ok else f' at seq {report.first_bad_seq}: {report.reason}'}; "
+              f"gaps {journal.gaps() or 'none'}; outbox {counts}")
+        return 0 if report.ok else 1

@@ -1,0 +1,70 @@
+"""What devices report, turned into the session's events.
+
+Adapters in :mod:`kiosk.hw` post plain reports with no time on them (a decoded code, a terminal
+answer, a button press, a health change), from their own threads. This module stamps each with
+the shell's clock and turns it into the :mod:`kiosk.core.events` value the session understands,
+so neither side needs to know the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from kiosk.core import events as ev
+from kiosk.hw.camera import Decoded
+from kiosk.hw.health import DeviceHealth
+from kiosk.hw.light import HelpButtonPressed
+from kiosk.hw.terminal import TerminalOutcome, TerminalStatus
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def terminal_auth(report: TerminalOutcome) -> dict[str, str]:
+    """What the terminal said about the card, for the journal and the receipt."""
+    fields = {"auth_code": report.auth_code, "masked_pan": report.masked_pan,
+              "scheme": report.card_type, "terminal_id": report.terminal_id,
+              "reason": report.detail}
+    return {key: value for key, value in fields.items() if value}
+
+
+class DeviceEvents:
+    """Callable given to the adapters as their ``post``; forwards core events to ``sink``."""
+
+    def __init__(self, sink: Callable[[object], None], clock: Clock = utc_now) -> None:
+        self._sink = sink
+        self._clock = clock
+        self._started: set[str] = set()
+        self.terminal_status: TerminalStatus | None = None  # what the screen shows while paying
+
+    def __call__(self, report: object) -> None:
+        event = self.translate(report)
+        if event is not None:
+            self._sink(event)
+
+    def translate(self, report: object) -> ev.Event | None:  # noqa: PLR0911 - one case each
+        at = self._clock()
+        match report:
+            case Decoded(text=text, symbology=symbology):
+                return ev.ItemScanned(at=at, code=text, symbology=symbology)
+            case TerminalOutcome():
+                return ev.PaymentResult(at=at, attempt_id=report.attempt_id,
+                                        outcome=report.outcome, amount=report.amount,
+                                        auth=terminal_auth(report))
+            case TerminalStatus(attempt_id=attempt_id):
+                self.terminal_status = report
+                if attempt_id in self._started:
+                    return None
+                self._started.add(attempt_id)
+                return ev.PaymentStarted(at=at, attempt_id=attempt_id)
+            case HelpButtonPressed():
+                return ev.HelpPressed(at=at)
+            case DeviceHealth(device=device, ok=ok, detail=detail):
+                return ev.DeviceHealthChanged(at=at, device=device, ok=ok, detail=detail)
+            case ev.Event():
+                return report
+        return None
