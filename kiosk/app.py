@@ -175,8 +175,8 @@ class Kiosk:
                 member=data["member"], next_attempt=data["next_attempt"],
                 unanswered=_unanswered(attempts), devices_down=down)
         except (KioskError, KeyError, TypeError, ValueError) as exc:
-            self.writer.submit(lambda j: j.void_basket(at=self.clock(),
-                                                       reason=f"not restorable: {exc}")).result()
+            reason = f"not restorable: {exc}"
+            self.writer.submit(lambda j: j.void_basket(at=self.clock(), reason=reason)).result()
             self.say(f"open basket of sale {basket.sale_id} could not be restored ({exc}); "
                      "voided with a record")
             return new_session(self.ctx, self.writer.submit(

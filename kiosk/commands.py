@@ -12,7 +12,6 @@ from kiosk.config import LoadedConfig
 from kiosk.errors import CatalogueError, KioskError
 from kiosk.headless import COMMANDS, Headless
 from kiosk.store.catalogue import CatalogueMirror
-
 from kiosk.store.journal import Journal
 
 
@@ -42,7 +41,7 @@ def cmd_run(args: Namespace, loaded: LoadedConfig) -> int:
         kiosk.close()
 
 
-def _prompted(interactive: bool):  # noqa: ANN202 - a generator of input lines
+def _prompted(interactive: bool):
     while True:
         try:
             yield input("kiosk> " if interactive else "")

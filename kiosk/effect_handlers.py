@@ -23,7 +23,6 @@ from kiosk.core.sale import Sale
 from kiosk.device_events import Clock
 from kiosk.hw.factory import Devices
 from kiosk.store.journal import Journal
-from kiosk.store.outbox import OutboxItem
 from kiosk.store.stock import StockMove
 from kiosk.store.writer import JournalWriter
 
@@ -70,9 +69,9 @@ class EffectHandlers:
         self.sales[sale.sale_id] = sale
         payload = sale.to_dict()
         stock = [StockMove(m.gtin, m.delta, self._threshold(m.gtin)) for m in sale.stock]
-        outbox = [OutboxItem("sales", "sale", payload)]
+        # The journal queues the record itself on its topic ("sales"): no extra outbox item.
         return self.writer.submit(Journal.record_sale, sale.sale_id, sale.sale_number, payload,
-                                  at=sale.completed_at, stock=stock, outbox=outbox)
+                                  at=sale.completed_at, stock=stock)
 
     def _threshold(self, gtin: str) -> int | None:
         product = self.catalogue.by_gtin(gtin)
@@ -103,12 +102,11 @@ class EffectHandlers:
                                   effect.action, at=effect.at, detail=detail)
 
     def publish_event(self, effect: fx.PublishEvent) -> None:
-        """Alerts go out through the outbox like everything else; the loop does not wait."""
+        """Alerts are chained records the journal queues on ``events``; the loop does not wait."""
         at = self.clock()
         record_id = f"event:{effect.kind}:{at.isoformat()}"
         body = {"kind": effect.kind, **effect.detail}
-        future = self.writer.commit("event", record_id, body, at=at,
-                                    outbox=[OutboxItem("events", effect.kind, body)])
+        future = self.writer.commit("event", record_id, body, at=at)
         future.add_done_callback(_log_failure(f"alert {effect.kind}"))
 
     # -- devices ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shlex
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 
 from kiosk.app import Kiosk
@@ -39,7 +40,7 @@ COMMANDS = """\
   quit"""
 
 
-class CommandFailed(KioskError, ValueError):
+class CommandError(KioskError, ValueError):
     """A headless command was malformed or did not do what it asked."""
 
 
@@ -63,7 +64,7 @@ class Headless:
                 break
             try:
                 self.execute(shlex.split(line))
-            except CommandFailed as exc:
+            except CommandError as exc:
                 self.out(f"! {exc}")
                 if stop_on_error:
                     return 1
@@ -99,52 +100,72 @@ class Headless:
 
     # -- commands ---------------------------------------------------------------------------
 
-    def execute(self, words: list[str]) -> None:  # noqa: C901, PLR0912 - one branch a command
+    def execute(self, words: list[str]) -> None:
         name, args = words[0], words[1:]
         at = self.kiosk.clock()
-        staff = self.staff_id or ""
+        for family in (self._shopper, self._staff, self._control):
+            event = family(name, args, at)
+            if event is True:
+                return
+            if event is not None and event is not False:
+                self.send(event)
+                return
+        raise CommandError(f"not a command: {' '.join(words)!r}", "",
+                           "Type ? for the list of commands.")
+
+    def _shopper(self, name: str, args: list[str], at: datetime) -> ev.Event | bool:  # noqa: PLR0911
         match name, args:
             case "scan", [code, *sym]:
-                self.send(ev.ItemScanned(at=at, code=code, symbology=sym[0] if sym else None))
-            case "scan-image", [path]:
-                self._scan_image(Path(path))
+                return ev.ItemScanned(at=at, code=code, symbology=sym[0] if sym else None)
             case "plu", [plu, *grams]:
-                self.send(ev.PluEntered(at=at, plu=plu, weight_g=int(grams[0]) if grams else None))
+                return ev.PluEntered(at=at, plu=plu, weight_g=int(grams[0]) if grams else None)
             case "pick", [gtin]:
-                self.send(ev.QuickPickChosen(at=at, gtin=gtin))
+                return ev.QuickPickChosen(at=at, gtin=gtin)
             case "qty", [line_id, quantity]:
-                self.send(ev.QuantityChanged(at=at, line_id=int(line_id), quantity=int(quantity)))
+                return ev.QuantityChanged(at=at, line_id=int(line_id), quantity=int(quantity))
             case "void", [line_id]:
-                self.send(ev.LineVoided(at=at, line_id=int(line_id)))
+                return ev.LineVoided(at=at, line_id=int(line_id))
             case "pay", []:
-                self.send(ev.PayPressed(at=at))
+                return ev.PayPressed(at=at)
             case "cancel-pay", []:
-                self.send(ev.CancelPaymentPressed(at=at))
+                return ev.CancelPaymentPressed(at=at)
             case "help", []:
-                self.send(ev.HelpPressed(at=at))
+                return ev.HelpPressed(at=at)
             case "help-cancel", []:
-                self.send(ev.HelpCancelled(at=at))
+                return ev.HelpCancelled(at=at)
+        return False
+
+    def _staff(self, name: str, args: list[str], at: datetime) -> ev.Event | bool:  # noqa: PLR0911
+        staff = self.staff_id or ""
+        match name, args:
             case "staff", [staff_id, pin]:
                 self._unlock(staff_id, pin)
+                return True
             case "staff-exit", []:
-                self.send(ev.AssistedExited(at=at, staff_id=staff))
                 self.staff_id = None
+                return ev.AssistedExited(at=at, staff_id=staff)
             case "approve-age", []:
-                self.send(ev.AgeApproved(at=at, staff_id=staff))
+                return ev.AgeApproved(at=at, staff_id=staff)
             case "refuse-age", []:
-                self.send(ev.AgeRefused(at=at, staff_id=staff))
+                return ev.AgeRefused(at=at, staff_id=staff)
             case "override", [line_id, price]:
-                self.send(ev.PriceOverridden(at=at, line_id=int(line_id), new_price=int(price),
-                                             staff_id=staff))
+                return ev.PriceOverridden(at=at, line_id=int(line_id), new_price=int(price),
+                                          staff_id=staff)
             case "cancel-sale", []:
-                self.send(ev.SaleCancelled(at=at, staff_id=staff))
+                return ev.SaleCancelled(at=at, staff_id=staff)
             case "resolve", [attempt, ("approved" | "declined") as outcome]:
-                self.send(ev.PaymentResolved(at=at, attempt_id=attempt, staff_id=staff,
-                                             outcome=ev.PaymentOutcome(outcome)))
+                return ev.PaymentResolved(at=at, attempt_id=attempt, staff_id=staff,
+                                          outcome=ev.PaymentOutcome(outcome))
             case "lock", [*reason]:
-                self.send(ev.KioskLocked(at=at, by=staff or "local", reason=" ".join(reason)))
+                return ev.KioskLocked(at=at, by=staff or "local", reason=" ".join(reason))
             case "unlock", []:
-                self.send(ev.KioskUnlocked(at=at, by=staff or "local"))
+                return ev.KioskUnlocked(at=at, by=staff or "local")
+        return False
+
+    def _control(self, name: str, args: list[str], at: datetime) -> bool:
+        match name, args:
+            case "scan-image", [path]:
+                self._scan_image(Path(path))
             case "wait", [state, *limit]:
                 self._wait(state, float(limit[0]) if limit else 30.0)
             case "sleep", [seconds]:
@@ -153,27 +174,27 @@ class Headless:
                 self._show_basket()
             case "status", []:
                 self._show_status()
-            case "help-commands" | "?", []:
+            case "?", []:
                 self.out(COMMANDS)
             case _:
-                raise CommandFailed(f"not a command: {' '.join(words)!r}", "",
-                                    "Type ? for the list of commands.")
+                return False
+        return True
 
     def _scan_image(self, path: Path) -> None:
         scanner = self.kiosk.devices.scanner
         if not isinstance(scanner, SimulatedScanner):
-            raise CommandFailed("scan-image needs the simulated camera",
+            raise CommandError("scan-image needs the simulated camera",
                                 "the camera is real or off in this configuration")
         found = scanner.scan_image(path)
         if not found:
-            raise CommandFailed(f"no barcode found in {path}", "the decoder read nothing")
+            raise CommandError(f"no barcode found in {path}", "the decoder read nothing")
         self.out(f"  camera read {', '.join(f'{d.text} ({d.symbology})' for d in found)}")
         self.settle()
 
     def _unlock(self, staff_id: str, pin: str) -> None:
         result = self.kiosk.check_staff_pin(staff_id, pin)
         if not result.ok or result.member is None:
-            raise CommandFailed("staff unlock refused", result.reason)
+            raise CommandError("staff unlock refused", result.reason)
         self.staff_id = staff_id
         self.send(ev.StaffUnlocked(at=self.kiosk.clock(), staff_id=staff_id,
                                    role=result.member.role))
@@ -182,7 +203,7 @@ class Headless:
         end = time.monotonic() + limit
         while str(self.session.state) != state:
             if time.monotonic() > end:
-                raise CommandFailed(f"the kiosk did not reach {state!r} within {limit:g} s",
+                raise CommandError(f"the kiosk did not reach {state!r} within {limit:g} s",
                                     f"it is in {self.session.state!s}")
             self.pump(0.1)
         self.settle()

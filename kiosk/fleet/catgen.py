@@ -32,8 +32,10 @@ BRANDS = (
     "Blue Harbor|Port Bleu|蓝港", "Petit Moulin|Petit Moulin|小磨坊",
     "Jade Garden|Jardin de Jade|翠园",
 )
-VARIANTS = ("||", "Organic |bio |有机", "Light |allégé |低脂",
-            "Family pack |format familial |家庭装", "Classic |classique |经典")
+FOOD = ("||", "Organic |bio |有机", "Light |allégé |低脂", "Family pack |format familial |家庭装",
+        "Classic |classique |经典")
+NON_FOOD = ("||", "Classic |classique |经典", "Family pack |format familial |家庭装",
+            "Eco |écologique |环保")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class Family:
     unit: str = "each"
     min_age: int = 0
     deposit: bool = False
+    variants: tuple[str, ...] = FOOD
 
 
 FAMILIES = (
@@ -84,16 +87,16 @@ FAMILIES = (
             "Dry cider|Cidre brut|干苹果酒",
             "Single malt whisky|Whisky single malt|单一麦芽威士忌"),
            ("33 cl|33 cl|33厘升", "75 cl|75 cl|75厘升", "6 x 25 cl|6 x 25 cl|6 x 25厘升"),
-           (129, 3999), 7, min_age=18, deposit=True),
+           (129, 3999), 7, min_age=18, deposit=True, variants=("||", "Organic |bio |有机")),
     Family("household", "standard",
            ("Washing-up liquid|Liquide vaisselle|洗洁精", "Kitchen roll|Essuie-tout|厨房纸巾",
             "Bin bags|Sacs poubelle|垃圾袋"),
            ("500 ml|500 ml|500毫升", "x2|x2|2卷", "30 L x 20|30 L x 20|30升 x 20"), (119, 699),
-           9),
+           9, variants=NON_FOOD),
     Family("hygiene", "standard",
            ("Shampoo|Shampooing|洗发水", "Toothpaste|Dentifrice|牙膏",
             "Shower gel|Gel douche|沐浴露"),
-           ("250 ml|250 ml|250毫升", "75 ml|75 ml|75毫升"), (149, 799), 8),
+           ("250 ml|250 ml|250毫升", "75 ml|75 ml|75毫升"), (149, 799), 8, variants=NON_FOOD),
     Family("frozen", "reduced",
            ("Garden peas|Petits pois|青豆", "Margherita pizza|Pizza margherita|玛格丽特披萨",
             "Vanilla ice cream|Glace vanille|香草冰淇淋"),
@@ -104,7 +107,7 @@ FAMILIES = (
            ("||", "large|grand|大杯"), (150, 650), 3),
     Family("press", "super-reduced",
            ("Daily newspaper|Quotidien|日报", "TV guide|Programme télé|电视周刊"),
-           ("||",), (130, 450), 1),
+           ("||",), (130, 450), 1, variants=("||",)),
     Family("produce", "reduced",
            ("Apples|Pommes|苹果", "Bananas|Bananes|香蕉", "Tomatoes|Tomates|番茄",
             "Carrots|Carottes|胡萝卜", "Potatoes|Pommes de terre|土豆", "Pears|Poires|梨"),
@@ -187,7 +190,7 @@ class _Generator:
     def product(self, family: Family) -> dict[str, Any]:
         rng = self.rng
         weighed = family.unit == "kg"
-        names = _names(rng.choice(BRANDS), rng.choice(VARIANTS), rng.choice(family.nouns),
+        names = _names(rng.choice(BRANDS), rng.choice(family.variants), rng.choice(family.nouns),
                        rng.choice(family.sizes))
         item: dict[str, Any] = {
             "gtin": self.label_gtin() if weighed else self.trade_gtin(), "names": names,

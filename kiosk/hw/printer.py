@@ -110,8 +110,8 @@ class EscposTransport:
             printer = self._make()
             try:
                 printer.open(raise_not_found=True)
-            except (EscposError, RuntimeError, OSError) as exc:
-                why = _one_line(exc)
+            except (EscposError, RuntimeError, OSError, ValueError) as exc:
+                why = _one_line(exc)  # ValueError: pyusb's NoBackendError
             else:
                 self.printer = printer
         if why is not None:
@@ -159,12 +159,19 @@ def _file_precheck(path: str) -> Callable[[], str | None]:
 
 
 def _usb_precheck() -> DeviceError | None:
-    if Usb.is_usable():
-        return None
-    return DeviceError("Receipt printer cannot use USB",
-                       "the Python package pyusb is not installed",
-                       "Install pyusb and the Debian package libusb-1.0-0, or set "
-                       "devices.printer.transport; receipts will be shown as QR codes.")
+    if not Usb.is_usable():
+        return DeviceError("Receipt printer cannot use USB",
+                           "the Python package pyusb is not installed",
+                           "Install pyusb and the Debian package libusb-1.0-0, or set "
+                           "devices.printer.transport; receipts will be shown as QR codes.")
+    import usb.backend.libusb1  # noqa: PLC0415 - only when pyusb is there to import
+
+    if usb.backend.libusb1.get_backend() is None:  # pyusb raises NoBackendError later
+        return DeviceError("Receipt printer cannot use USB",
+                           "the libusb library is not installed",
+                           "Install the Debian package libusb-1.0-0, or set "
+                           "devices.printer.transport; receipts will be shown as QR codes.")
+    return None
 
 
 def usb_transport(vendor: int, product: int) -> EscposTransport:

@@ -3,20 +3,25 @@
 The file is an ordinary TinyDB database (tables ``products``, ``promotions``, ``meta``), so
 TinyDB's own ``Query`` and any JSON tool can read it. The mirror always writes it the same way::
 
-    {"products":{"1":P1,"2":P2,...},"promotions":{"1":Q1,...},"meta":{"1":META}}
+    {"products":{
+    "3760000009010":P1,
+    "3760000009027":P2
+    },"promotions":{"1":Q1,...},"meta":{"1":META}}
 
-Products are sorted by GTIN and promotions by id; each entry is ``json.dumps`` of its
-``to_dict()`` with sorted keys, compact separators and ASCII escapes. ``META`` holds the version,
-currency, schema, when it was applied, the counts, and ``digest``: the SHA-256 of the bytes
-between the opening ``{`` and ``,"meta":``, which is exactly the canonical encoding of the
-content. So the digest is both:
+A product's TinyDB document id is its GTIN read as a number, so each product's line is
+self-contained and a product keeps its id from version to version. Products are sorted by
+GTIN, one per line, and promotions by id; each entry is ``json.dumps`` of its ``to_dict()``
+with sorted keys, compact separators and ASCII escapes, so the only raw newlines in the file
+are the ones between products. ``META`` holds the version, currency, schema, when it was
+applied, the counts, and ``digest``: the SHA-256 of the bytes between the opening ``{`` and
+``,"meta":``, which is exactly the canonical encoding of the content. So the digest is both:
 
 - an integrity seal: a file that parses but was altered, truncated and re-closed, or mixes two
   versions no longer matches it, and is treated as corrupt;
 - the fast path: when the bytes in place match the digest they are our own validated output,
   so loading can skip re-validating 100k products (that is what keeps a cold start of a
-  100k-product catalogue under a second and a half). The bytes of each product are kept, so
-  a delta rewrites the file by joining them instead of re-encoding everything.
+  100k-product catalogue under a second and a half). Each product's line is kept as bytes,
+  so a delta rewrites the file by joining lines instead of re-encoding 100k products.
 
 A file in another layout (written by stock TinyDB, or by hand) goes through the slow path:
 every product and promotion is validated and re-encoded canonically, and the result must match
@@ -28,7 +33,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import json.scanner
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,9 +51,11 @@ from kiosk.store.catalogue_update import (
 )
 
 DIGEST_PREFIX = "sha256:"
-_HEAD = b'{"products":{'
+_HEAD = b'{"products":{\n'
+_PRODUCTS_END = b'\n},"promotions":'
+_SEPARATOR = b",\n"
 _META = b',"meta":{"1":'
-_TAIL = "}}"
+_TAIL = b"}}"
 _KNOWN = frozenset({"gtin", "names", "price", "unit", "vat", "category", "min_age",
                     "low_stock", "plu", "image", "deposit"})
 _UNITS = {unit.value: unit for unit in Unit}
@@ -64,8 +70,8 @@ def _reject_constant(name: str) -> Any:
     raise _ConstantError(f"{name} is not a JSON number")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
-_SCAN = json.scanner.make_scanner(_DECODER)
+def _loads(raw: bytes) -> Any:
+    return json.loads(raw, parse_constant=_reject_constant)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +93,7 @@ class CatalogueFile:
     """A decoded file: the state, its products' canonical bytes, and its meta record."""
 
     state: CatalogueState
-    fragments: dict[str, bytes]
+    fragments: dict[str, bytes]  # each product's line in the file, by GTIN
     meta: Meta
 
 
@@ -109,9 +115,9 @@ def _dumps(value: Any) -> bytes:
 
 
 def encode_product(product: Product) -> bytes:
-    """The canonical bytes of one product; CatalogueError when a field is not JSON-able."""
+    """The canonical line of one product; CatalogueError when a field is not JSON-able."""
     try:
-        return _dumps(product.to_dict())
+        return b'"%d":%s' % (int(product.gtin), _dumps(product.to_dict()))
     except (TypeError, ValueError, RecursionError) as exc:
         raise CatalogueError(f"product {product.gtin} cannot be stored",
                              f"a field holds a value JSON cannot represent ({exc})",
@@ -124,9 +130,9 @@ def _table(entries: list[bytes]) -> bytes:
 
 def encode_content(fragments: Mapping[str, bytes], promotions: Mapping[str, Promotion]) -> bytes:
     """The canonical encoding of products and promotions: what the digest covers."""
-    products = _table([fragments[gtin] for gtin in sorted(fragments)])
+    products = _SEPARATOR.join([fragments[gtin] for gtin in sorted(fragments)])
     promos = _table([_dumps(promotions[pid].to_dict()) for pid in sorted(promotions)])
-    return b'"products":' + products + b',"promotions":' + promos
+    return _HEAD[1:] + products + _PRODUCTS_END + promos
 
 
 def digest_of(content: bytes) -> str:
@@ -148,7 +154,7 @@ def encode_file(state: CatalogueState, fragments: Mapping[str, bytes],
     when = applied_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
     meta = Meta(state.version, state.currency, when, digest_of(content),
                 len(state.products), len(state.promotions))
-    return b"{" + content + _META + _dumps(meta.to_dict()) + _TAIL.encode(), meta
+    return b"{" + content + _META + _dumps(meta.to_dict()) + _TAIL, meta
 
 
 def _corrupt(what: str, why: str = "") -> CatalogueError:
@@ -182,48 +188,37 @@ def _meta(doc: Any, currency: str) -> Meta:
 
 def _trusted(data: dict[str, Any]) -> Product:
     """A product from bytes the digest vouches for: built directly, without re-validation."""
-    extra = {k: v for k, v in data.items() if k not in _KNOWN} if data.keys() - _KNOWN else {}
+    get = data.get
+    extra = {} if data.keys() <= _KNOWN else {k: v for k, v in data.items() if k not in _KNOWN}
     return Product(data["gtin"], data["names"], data["price"], data["vat"], data["category"],
-                   _UNITS[data.get("unit", "each")], data.get("min_age", 0), data.get("plu"),
-                   data.get("low_stock", 0), data.get("image"), data.get("deposit"), extra)
-
-
-def _scan_table(text: str, raw: bytes, pos: int) -> tuple[list[tuple[Any, bytes]], int]:
-    """Entries of a ``{"1":{...},...}`` table of our layout, each with its own bytes."""
-    if text[pos] != "{":
-        raise ValueError(f"expected a table at {pos}")
-    pos += 1
-    entries = []
-    scan = _SCAN
-    while text[pos] != "}":
-        pos = text.index('"', pos + 1) + 2  # past the doc id and its ':'
-        value, end = scan(text, pos)
-        entries.append((value, raw[pos:end]))  # ASCII file: character and byte offsets agree
-        pos = end + 1 if text[end] == "," else end
-    return entries, pos + 1
+                   _UNITS[get("unit", "each")], get("min_age", 0), get("plu"),
+                   get("low_stock", 0), get("image"), get("deposit"), extra)
 
 
 def _fast(raw: bytes, currency: str) -> CatalogueFile | None:
     """Our own layout, vouched for by the digest; None sends the file down the slow path."""
     cut = raw.rfind(_META)
-    if not raw.startswith(_HEAD) or cut < 0:
+    if not (raw.startswith(_HEAD) and raw.endswith(_TAIL)) or cut < 0:
         return None
     try:
-        text = raw.decode("ascii")
-        doc, end = _SCAN(text, cut + len(_META))
-    except (ValueError, StopIteration):
+        doc = _loads(raw[cut + len(_META):-len(_TAIL)])
+    except (ValueError, RecursionError):
         return None
     meta = _meta(doc, currency)
-    if text[end:] != _TAIL or digest_of(raw[1:cut]) != meta.digest:
+    if digest_of(raw[1:cut]) != meta.digest:
         return None
     try:
-        entries, pos = _scan_table(text, raw, len(_HEAD) - 1)
-        promos, pos = _scan_table(text, raw, pos + len('"promotions":') + 1)
-        products = {data["gtin"]: _trusted(data) for data, _ in entries}
-        fragments = {data["gtin"]: fragment for data, fragment in entries}
-        promotions = {p.promotion_id: p for p in (Promotion.from_dict(d) for d, _ in promos)}
-    except (ValueError, StopIteration, IndexError, KeyError, TypeError):
+        tables = _loads(raw)
+        lines = raw[len(_HEAD):raw.index(_PRODUCTS_END)].split(_SEPARATOR)
+        entries = tables["products"].values()
+        if len(lines) != len(entries):
+            return None
+        products = {data["gtin"]: _trusted(data) for data in entries}
+        fragments = dict(zip(products, lines, strict=True))
+        promos = [Promotion.from_dict(d) for d in tables["promotions"].values()]
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, CatalogueError):
         return None  # bytes we wrote ourselves cannot fail here; let the slow path say why
+    promotions = {p.promotion_id: p for p in promos}
     state = CatalogueState(meta.version, currency, products, promotions)
     return CatalogueFile(state, fragments, meta)
 
@@ -238,7 +233,7 @@ def _table_entries(tables: dict[str, Any], name: str) -> list[Any]:
 def _slow(raw: bytes, currency: str) -> CatalogueFile:
     """Any TinyDB layout: parse, validate everything, re-encode, and compare with the digest."""
     try:
-        tables = json.loads(raw, parse_constant=_reject_constant)
+        tables = _loads(raw)
     except RecursionError:
         raise _corrupt("it is not valid JSON", "it is nested too deeply") from None
     except ValueError as exc:  # JSONDecodeError, bad UTF-8, NaN, an absurdly long number

@@ -40,6 +40,7 @@ TOPIC_FOR_KIND: Mapping[str, str] = {
     "stock_movement": "stock",
     "staff_action": "events",
     "report": "events",
+    "event": "events",  # alerts: help requested, paper out, payment unknown, lockout, ...
 }
 
 

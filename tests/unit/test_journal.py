@@ -230,3 +230,17 @@ def test_any_mix_of_commits_retries_and_refusals_leaves_no_gap(events: list[tupl
             assert {r.record_id for r in journal.records()} == ids
         finally:
             journal.close()
+
+
+def test_a_checkpoint_empties_the_wal_and_restarts_it_before_the_next_sale(
+        journal: Journal) -> None:
+    for n in range(1, 6):
+        journal.record_sale(f"S{n}", n, {"total": n}, at=T0)
+    frames_before = journal.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+    assert journal.checkpoint() == 0
+    # The WAL now holds only the one-row restart write, not the five sales again.
+    frames_after = journal.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+    assert frames_after < frames_before
+    assert frames_after <= 2
+    assert journal.commits_since_checkpoint == 0
+    assert journal.verify_chain().records == 5
