@@ -92,6 +92,9 @@ def session_context(cfg: KioskConfig, catalogue: CatalogueMirror, roles: Roles) 
         assisted_timeout=timedelta(seconds=cfg.staff.assisted_timeout_s),
         receipt_timeout=timedelta(seconds=sale.receipt_timeout_s),
         approval_timeout=timedelta(seconds=sale.approval_timeout_s),
+        payment_timeout=timedelta(seconds=sale.payment_timeout_s),
+        print_timeout=timedelta(seconds=sale.print_timeout_s),
+        idle_timeout=timedelta(seconds=sale.idle_timeout_s),
     )
 
 

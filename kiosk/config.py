@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal, InvalidOperation
@@ -35,6 +35,7 @@ from pydantic import (
 
 from kiosk.core.labels import LabelTemplate
 from kiosk.core.money import MINOR_UNITS
+from kiosk.core.staff import Roles
 from kiosk.errors import ConfigError
 
 REPO_CONFIG = Path(__file__).resolve().parent.parent / "config"
@@ -178,6 +179,12 @@ class MqttConfig(_Section):
 class StaffConfig(_Section):
     file: str = "/etc/kiosk/staff.json"  # salted PIN hashes; see kiosk.core.staff
     roles: dict[str, tuple[str, ...]] = {}
+
+    @field_validator("roles")
+    @classmethod
+    def _known_permissions(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        Roles.from_config(value)  # a typo in a permission is an error, never silently dropped
+        return value
     max_pin_attempts: int = Field(default=5, ge=1, le=20)
     lockout_s: int = Field(default=300, ge=0)
     assisted_timeout_s: int = Field(default=120, ge=10)
@@ -197,6 +204,9 @@ class SaleConfig(_Section):
     void_needs_staff: bool = True
     receipt_timeout_s: int = Field(default=20, ge=1)
     approval_timeout_s: int = Field(default=300, ge=10)
+    payment_timeout_s: int = Field(default=180, ge=30)  # then the outcome is UNKNOWN
+    print_timeout_s: int = Field(default=30, ge=5)
+    idle_timeout_s: int = Field(default=90, ge=10)  # an untouched basket calls staff
     max_quantity_per_line: int = Field(default=99, ge=1)
     max_items_per_sale: int = Field(default=200, ge=1)
     quick_picks: tuple[str, ...] = ()
@@ -299,15 +309,17 @@ def _merge(base: dict[str, Any], layer: Mapping[str, Any], source: str,
             provenance[path] = source
 
 
-def _source_of(loc: tuple[str | int, ...], provenance: Mapping[tuple[str, ...], str]) -> str:
+def _source_of(loc: tuple[str | int, ...], provenance: Mapping[tuple[str, ...], str],
+               order: Sequence[str]) -> str:
+    """The latest layer that set this key, a table above it, or anything inside it."""
     keys = tuple(str(part) for part in loc)
-    for end in range(len(keys), 0, -1):
-        if keys[:end] in provenance:
-            return provenance[keys[:end]]
-    return "the defaults"
+    touching = [source for path, source in provenance.items()
+                if path[:len(keys)] == keys or keys[:len(path)] == path]
+    return max(touching, key=order.index) if touching else "the defaults"
 
 
-def _explain(exc: ValidationError, provenance: Mapping[tuple[str, ...], str]) -> ConfigError:
+def _explain(exc: ValidationError, provenance: Mapping[tuple[str, ...], str],
+             order: Sequence[str]) -> ConfigError:
     lines = []
     for error in exc.errors():
         loc = tuple(error["loc"])
@@ -315,7 +327,7 @@ def _explain(exc: ValidationError, provenance: Mapping[tuple[str, ...], str]) ->
         expected = error["msg"].removeprefix("Value error, ")
         got = error.get("input")
         shown = "" if error["type"] == "missing" else f" = {got!r}"
-        lines.append(f"{_source_of(loc, provenance)}: {key}{shown}: expected {expected}")
+        lines.append(f"{_source_of(loc, provenance, order)}: {key}{shown}: expected {expected}")
     return ConfigError("the configuration is not valid", "; ".join(lines),
                        "Fix the value named; the kiosk does not start with a bad configuration.")
 
@@ -340,5 +352,5 @@ def load_config(path: Path | None = None, *, environ: Mapping[str, str] | None =
     try:
         config = KioskConfig.model_validate(merged)
     except ValidationError as exc:
-        raise _explain(exc, provenance) from None
+        raise _explain(exc, provenance, [source for source, _ in layers]) from None
     return LoadedConfig(config, tuple(source for source, _ in layers))

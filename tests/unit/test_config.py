@@ -77,6 +77,7 @@ def test_system_file_is_used_when_no_file_is_given(tmp_path: Path) -> None:
         ('[sale.category_hours]\nalcohol = "8-22"\n', {}, "expected a local time window such as '06:00-22:00'"),
         ('[mqtt]\nprot = 1883\n', {}, "mqtt.prot = 1883: expected Extra inputs are not permitted"),
         ('[[barcode.templates]]\nname = "x"\npattern = "21IIIII"\nkind = "price"\n', {}, "barcode.templates.0 = {'name': 'x', 'pattern': '21IIIII', 'kind': 'price'}: expected label template 'x': bad pattern '21IIIII': it has 7 characters"),
+        ('[staff.roles]\nattendant = ["approve_age", "void_lines"]\n', {}, "site.toml: staff.roles = {'attendant': ['approve_age', 'void_lines'], 'supervisor': ["),
         (None, {"KIOSK__MQTT__PORT": "99999"}, "environment variables: mqtt.port = 99999: expected Input should be less than 65536"),
     ],
 )
