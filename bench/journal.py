@@ -12,7 +12,10 @@ Two runs are reported:
   checkpoints the WAL when idle; the bench leaves it a short idle gap every 50 sales, as the
   gaps between shoppers do. The time is from submit to the future's result.
 * ``inline``: Journal.commit directly with SQLite's default auto-checkpoint (1000 pages),
-  which runs the checkpoint, and its extra fsyncs, inside whichever commit fills the WAL.
+  which runs the checkpoint, and its extra fsyncs, inside whichever commit fills the WAL
+  (and the next commit fsyncs the restarted WAL's header too).
+* a breakdown line: the inline run with ``synchronous=OFF``, i.e. the CPU and page writes of
+  a commit without its fsync (never how the kiosk runs; it shows where the time goes).
 
 Usage: python bench/journal.py [--commits 2000] [--dir DIR]
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -79,15 +83,19 @@ class FsyncFloor:
         os.close(self.fd)
 
 
-def timed(commit: Callable[[], object], floor: FsyncFloor) -> float:
-    floor.sample()
+def timed(commit: Callable[[], object], floor: FsyncFloor | None) -> float:
+    if floor is not None:
+        floor.sample()
     started = time.perf_counter()
     commit()
     return (time.perf_counter() - started) * 1000
 
 
-def run_inline(path: Path, commits: int, floor: FsyncFloor) -> list[float]:
+def run_inline(path: Path, commits: int, floor: FsyncFloor | None, *, durable: bool = True,
+               ) -> list[float]:
     with Journal(path) as journal:
+        if not durable:  # the breakdown only: what a commit costs without its fsync
+            journal.conn.execute("PRAGMA synchronous = OFF")
         journal.set_levels(dict.fromkeys(GTINS, 10**9), START)
         return [timed(lambda n=n: journal.commit_entries(
                     sale(n, "inline"), at=START + timedelta(seconds=n)), floor)
@@ -119,21 +127,27 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None,
                         help="directory for the journals (default: a temp dir under var/bench)")
     args = parser.parse_args()
-    if args.dir is None:
+    temporary = args.dir is None
+    if temporary:
         (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
         args.dir = Path(tempfile.mkdtemp(prefix="journal-", dir=ROOT / "var" / "bench"))
     args.dir.mkdir(parents=True, exist_ok=True)
-    print(f"journals and fsync file in {args.dir} ({args.commits} sales per run)")
+    print(f"journals and fsync file in {args.dir} ({args.commits} sales per run"
+          f"{', removed afterwards' if temporary else ''})")
     floor = FsyncFloor(args.dir)
     try:
         inline = run_inline(args.dir / "inline.db", args.commits, floor)
         writer = run_writer(args.dir / "writer.db", args.commits, floor)
+        cpu = run_inline(args.dir / "cpu.db", args.commits, None, durable=False)
     finally:
         floor.close()
+        if temporary:
+            shutil.rmtree(args.dir)
     fsync_p99 = percentile(floor.samples, 99)
     print(describe("raw write+fsync (floor)", floor.samples))
     print(describe("inline, sqlite auto-checkpoint", inline))
     print(describe("writer thread, idle checkpoints", writer))
+    print(describe("(breakdown) same, no fsync at all", cpu))
     print(f"commit p99 / fsync p99: writer {percentile(writer, 99) / fsync_p99:.2f}x, "
           f"inline {percentile(inline, 99) / fsync_p99:.2f}x (target <= 1.5x)")
     print(json.dumps({

@@ -86,15 +86,14 @@ class PaymentRequestError(KioskError, ValueError):
 
 
 class PaymentTerminal(Protocol):
-    def authorise(self, attempt_id: str, sale_id: str, amount: Money) -> None: ...
+    """What the shell needs of a card terminal; every driver and the simulator provide it.
 
-    def _forget_oldest(self) -> None:
-        """Bound memory on a kiosk that runs for months; only answered attempts are dropped."""
-        excess = len(self._attempts) - REMEMBERED_ATTEMPTS
-        if excess > 0:
-            done = [key for key, a in self._attempts.items() if a.outcome is not None][:excess]
-            for key in done:
-                del self._attempts[key]
+    ``authorise`` returns at once; the terminal's progress (:class:`TerminalStatus`) and its one
+    final answer (:class:`TerminalOutcome`) are posted from the driver's thread. The same
+    ``attempt_id`` asked again never charges again: the stored answer is posted once more.
+    """
+
+    def authorise(self, attempt_id: str, sale_id: str, amount: Money) -> None: ...
 
     def cancel(self, attempt_id: str) -> None: ...
 

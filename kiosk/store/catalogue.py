@@ -126,7 +126,8 @@ class CatalogueMirror:
             self.close()
             raise
         self.status: CatalogueStatus = opened.status
-        self._fragments: dict[str, bytes] = opened.loaded.fragments if opened.loaded else {}
+        self._loaded = opened.loaded  # its product lines are split off on the first update
+        self._fragments: dict[str, bytes] | None = None if opened.loaded else {}
         self._digest = opened.loaded.meta.digest if opened.loaded else None
         self._applied_at = opened.loaded.meta.applied_at if opened.loaded else None
         self._index = CatalogueIndex(opened.state(currency))
@@ -197,7 +198,7 @@ class CatalogueMirror:
         if parsed.kind == SNAPSHOT:
             candidate = next_state(state, parsed)
             fragments = self._fragments_for(candidate, parsed)
-            content_same = fragments == self._fragments and dict(state.promotions) == dict(
+            content_same = fragments == self._lines() and dict(state.promotions) == dict(
                 candidate.promotions)
             if not content_same:
                 raise CatalogueError(f"version {parsed.version!r} is already applied with "
@@ -207,9 +208,16 @@ class CatalogueMirror:
         return ApplyResult(True, state.version, state.version,
                            f"version {parsed.version!r} is already applied", parsed.kind)
 
+    def _lines(self) -> dict[str, bytes]:
+        """The current file's product lines, split from the loaded bytes on first need."""
+        if self._fragments is None:
+            self._fragments = self._loaded.fragments() if self._loaded else {}
+            self._loaded = None  # the lines replace the raw bytes; do not hold both
+        return self._fragments
+
     def _fragments_for(self, new: CatalogueState, parsed: Update) -> dict[str, bytes]:
         """Canonical bytes of every product of ``new``, re-encoding only what changed."""
-        current, old = self._index.state.products, self._fragments
+        current, old = self._index.state.products, self._lines()
         if parsed.kind == SNAPSHOT:
             return {gtin: old[gtin] if current.get(gtin) == product else encode_product(product)
                     for gtin, product in new.products.items()}
@@ -238,7 +246,7 @@ class CatalogueMirror:
             log.error("cannot write the last good catalogue copy %s: %s", self._copy.path, exc)
         index = CatalogueIndex(new)
         fault_point("catalogue.before-swap")
-        self._index, self._fragments = index, fragments
+        self._index, self._fragments, self._loaded = index, fragments, None
         self._digest, self._applied_at = meta.digest, meta.applied_at
         self.status = CatalogueStatus(CatalogueHealth.OK,
                                       f"catalogue version {new.version} ({len(new.products)} "

@@ -37,6 +37,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 from kiosk.core.product import Product, Unit
@@ -59,6 +60,7 @@ _TAIL = b"}}"
 _KNOWN = frozenset({"gtin", "names", "price", "unit", "vat", "category", "min_age",
                     "low_stock", "plu", "image", "deposit"})
 _UNITS = {unit.value: unit for unit in Unit}
+_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})  # one shared, immutable "no extra fields"
 META_FIELDS = ("schema", "version", "currency", "applied_at", "digest", "products", "promotions")
 
 
@@ -90,11 +92,24 @@ class Meta:
 
 @dataclass(frozen=True, slots=True)
 class CatalogueFile:
-    """A decoded file: the state, its products' canonical bytes, and its meta record."""
+    """A decoded file: the state, its meta record, and the products' canonical lines.
+
+    The lines are needed only when an update rewrites the file, so a file read on the fast
+    path keeps its verified bytes and splits them on first use instead of during start-up.
+    """
 
     state: CatalogueState
-    fragments: dict[str, bytes]  # each product's line in the file, by GTIN
     meta: Meta
+    raw: bytes = b""  # the verified file, in our layout (fast path)
+    lines: dict[str, bytes] | None = None  # each product's line by GTIN (slow path)
+
+    def fragments(self) -> dict[str, bytes]:
+        """Each product's line, by GTIN."""
+        if self.lines is not None:
+            return self.lines
+        end = self.raw.index(_PRODUCTS_END)
+        lines = self.raw[len(_HEAD):end].split(_SEPARATOR)
+        return dict(zip(self.state.products, lines, strict=True))
 
 
 @contextmanager
@@ -135,7 +150,7 @@ def encode_content(fragments: Mapping[str, bytes], promotions: Mapping[str, Prom
     return _HEAD[1:] + products + _PRODUCTS_END + promos
 
 
-def digest_of(content: bytes) -> str:
+def digest_of(content: bytes | memoryview) -> str:
     return DIGEST_PREFIX + hashlib.sha256(content).hexdigest()
 
 
@@ -186,13 +201,20 @@ def _meta(doc: Any, currency: str) -> Meta:
     return Meta(version, currency, doc["applied_at"], doc["digest"], *counts)
 
 
-def _trusted(data: dict[str, Any]) -> Product:
-    """A product from bytes the digest vouches for: built directly, without re-validation."""
+def _trusted(data: dict[str, Any], shared: dict[str, str]) -> Product:
+    """A product from bytes the digest vouches for: built directly, without re-validation.
+
+    ``shared`` makes the few distinct VAT codes and categories one string each instead of
+    100k copies; less memory touched is also a faster start.
+    """
     get = data.get
-    extra = {} if data.keys() <= _KNOWN else {k: v for k, v in data.items() if k not in _KNOWN}
-    return Product(data["gtin"], data["names"], data["price"], data["vat"], data["category"],
-                   _UNITS[get("unit", "each")], get("min_age", 0), get("plu"),
-                   get("low_stock", 0), get("image"), get("deposit"), extra)
+    extra = _NO_EXTRA if data.keys() <= _KNOWN else {
+        k: v for k, v in data.items() if k not in _KNOWN}
+    vat, category = data["vat"], data["category"]
+    return Product(data["gtin"], data["names"], data["price"], shared.setdefault(vat, vat),
+                   shared.setdefault(category, category), _UNITS[get("unit", "each")],
+                   get("min_age", 0), get("plu"), get("low_stock", 0), get("image"),
+                   get("deposit"), extra)
 
 
 def _fast(raw: bytes, currency: str) -> CatalogueFile | None:
@@ -205,22 +227,25 @@ def _fast(raw: bytes, currency: str) -> CatalogueFile | None:
     except (ValueError, RecursionError):
         return None
     meta = _meta(doc, currency)
-    if digest_of(raw[1:cut]) != meta.digest:
+    if digest_of(memoryview(raw)[1:cut]) != meta.digest:
         return None
     try:
-        tables = _loads(raw)
-        lines = raw[len(_HEAD):raw.index(_PRODUCTS_END)].split(_SEPARATOR)
-        entries = tables["products"].values()
-        if len(lines) != len(entries):
-            return None
-        products = {data["gtin"]: _trusted(data) for data in entries}
-        fragments = dict(zip(products, lines, strict=True))
-        promos = [Promotion.from_dict(d) for d in tables["promotions"].values()]
+        return _build_trusted(raw, meta, currency)
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError, CatalogueError):
         return None  # bytes we wrote ourselves cannot fail here; let the slow path say why
+
+
+def _build_trusted(raw: bytes, meta: Meta, currency: str) -> CatalogueFile | None:
+    tables = _loads(raw)
+    entries = tables["products"].values()
+    lines = raw.count(_SEPARATOR, len(_HEAD), raw.index(_PRODUCTS_END)) + 1
+    shared: dict[str, str] = {}
+    products = {data["gtin"]: _trusted(data, shared) for data in entries}
+    if not lines == len(entries) == len(products):
+        return None
+    promos = [Promotion.from_dict(d) for d in tables["promotions"].values()]
     promotions = {p.promotion_id: p for p in promos}
-    state = CatalogueState(meta.version, currency, products, promotions)
-    return CatalogueFile(state, fragments, meta)
+    return CatalogueFile(CatalogueState(meta.version, currency, products, promotions), meta, raw)
 
 
 def _table_entries(tables: dict[str, Any], name: str) -> list[Any]:
@@ -252,8 +277,8 @@ def _slow(raw: bytes, currency: str) -> CatalogueFile:
     if digest_of(encode_content(fragments, promotions)) != meta.digest:
         raise _corrupt("its content does not match its digest",
                        "it was altered, or mixes parts of two versions")
-    return CatalogueFile(CatalogueState(meta.version, currency, products, promotions),
-                         fragments, meta)
+    return CatalogueFile(CatalogueState(meta.version, currency, products, promotions), meta,
+                         lines=fragments)
 
 
 def decode_file(raw: bytes, currency: str) -> CatalogueFile:

@@ -77,10 +77,25 @@ def _try(storage: AtomicJSONStorage, currency: str) -> tuple[CatalogueFile | Non
         return None, raw, f"corrupt ({_problem(exc)})"
 
 
+def _same_bytes(path: Path, raw: bytes) -> bool:
+    """Compare a file with ``raw`` in 1 MiB chunks: no second 30 MB buffer during start-up."""
+    chunk_size = 1 << 20
+    try:
+        with path.open("rb") as file:
+            pos = 0
+            while chunk := file.read(chunk_size):
+                if raw[pos:pos + len(chunk)] != chunk:
+                    return False
+                pos += len(chunk)
+    except FileNotFoundError:
+        return False
+    return pos == len(raw)
+
+
 def _refresh_copy(copy: AtomicJSONStorage, raw: bytes) -> None:
     """Bring the last good copy up to the verified file; a failure only loses redundancy."""
     try:
-        if copy.read_bytes() != raw:
+        if not _same_bytes(copy.path, raw):
             copy.write_encoded(raw)
     except OSError as exc:
         log.error("cannot refresh the last good catalogue copy %s: %s", copy.path, exc)

@@ -15,14 +15,15 @@ it one thread of its own so the UI never waits on a disk.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, ParamSpec, Self, TypeVar
 
 from kiosk.errors import JournalError
 from kiosk.faults import fault_point
@@ -35,14 +36,15 @@ from kiosk.store.chain import (
     ChainReport,
     Record,
     canonical_json,
-    check_kind,
     check_record_id,
     utc_text,
 )
 from kiosk.store.journal_entries import (
+    Draft,
     Entry,
     basket_void_entry,
     payment_entry,
+    prepare,
     sale_entry,
     staff_entry,
     stock_entry,
@@ -51,6 +53,9 @@ from kiosk.store.journal_schema import open_connection
 from kiosk.store.open_basket import OpenBasket
 from kiosk.store.outbox import OutboxCounts, OutboxItem, OutboxMessage
 from kiosk.store.stock import LowStock, StockLevel, StockMove
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,36 +71,18 @@ class Committed:
     duplicate: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Draft:
-    """An entry validated and encoded exactly as it will be stored and hashed."""
-
-    kind: str
-    record_id: str
-    payload: str
-    topic: str
-    moves: tuple[StockMove, ...]
-    items: tuple[OutboxItem, ...]
-    closes_basket: str | None
-
-
-def _draft(entry: Entry) -> _Draft:
-    """Everything is validated before the transaction opens: a bad input never half-applies."""
-    if not isinstance(entry, Entry):
-        raise JournalError(f"cannot record {entry!r}", "the journal records Entry values")
-    check_kind(entry.kind)
-    check_record_id(entry.record_id)
-    payload = entry.payload
-    number = payload.get("sale_number") if isinstance(payload, Mapping) else None
-    if number is not None and not (type(number) is int and number >= 1):
-        raise JournalError(f"cannot record {entry.kind} {entry.record_id}",
-                           f"its sale_number {number!r} is not a whole number from 1")
-    return _Draft(
-        kind=entry.kind, record_id=entry.record_id, payload=canonical_json(payload),
-        topic=outbox_store.topic_for(entry.kind), moves=stock_store.check_moves(entry.stock),
-        items=tuple(outbox_store.check_item(i) for i in entry.outbox),
-        closes_basket=entry.closes_basket,
-    )
+def _reading(method: Callable[P, T]) -> Callable[P, T]:
+    """Reads fail as JournalError too: a damaged file is named, not a bare sqlite3 error."""
+    @functools.wraps(method)
+    def read(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise JournalError(
+                "could not read the sales journal", f"SQLite said: {exc}",
+                "If the file is damaged, keep it for analysis and restore it from backup.",
+            ) from exc
+    return read
 
 
 class Journal:
@@ -165,14 +152,14 @@ class Journal:
 
     def commit_entries(self, entries: Sequence[Entry], *, at: datetime) -> tuple[Committed, ...]:
         """Append several records in one transaction, in order (e.g. payment approved + sale)."""
-        drafts = [_draft(entry) for entry in entries]
+        drafts = [prepare(entry) for entry in entries]
         created_at = utc_text(at)
         if not drafts:
             raise JournalError("cannot commit nothing", "no entries were given")
         with self._transaction(", ".join(f"{d.kind} {d.record_id}" for d in drafts)) as conn:
             return tuple(self._commit_one(conn, draft, created_at) for draft in drafts)
 
-    def _commit_one(self, conn: sqlite3.Connection, draft: _Draft, created_at: str) -> Committed:
+    def _commit_one(self, conn: sqlite3.Connection, draft: Draft, created_at: str) -> Committed:
         existing = self._existing(conn, draft)
         if existing is not None:
             return existing
@@ -186,7 +173,7 @@ class Journal:
             open_basket.clear(conn, draft.closes_basket)
         return Committed(record.seq, record.record_id, record.hash, tuple(low))
 
-    def _existing(self, conn: sqlite3.Connection, draft: _Draft) -> Committed | None:
+    def _existing(self, conn: sqlite3.Connection, draft: Draft) -> Committed | None:
         row = conn.execute(
             "SELECT seq, kind, payload, hash FROM records WHERE record_id = ?",
             (draft.record_id,),
@@ -202,7 +189,7 @@ class Journal:
             )
         return Committed(seq, draft.record_id, digest, duplicate=True)
 
-    def _append(self, conn: sqlite3.Connection, draft: _Draft, created_at: str) -> Record:
+    def _append(self, conn: sqlite3.Connection, draft: Draft, created_at: str) -> Record:
         last = conn.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
         digest = chain.record_hash(prev, seq, record_id=draft.record_id, kind=draft.kind,
@@ -214,7 +201,7 @@ class Journal:
         return record
 
     @staticmethod
-    def _enqueue(conn: sqlite3.Connection, record: Record, draft: _Draft,
+    def _enqueue(conn: sqlite3.Connection, record: Record, draft: Draft,
                  low: list[LowStock]) -> None:
         outbox_store.enqueue_record(conn, draft.topic, record)
         messages = [
@@ -263,6 +250,7 @@ class Journal:
         with self._transaction(f"the basket of sale {sale_id}") as conn:
             open_basket.save(conn, sale_id, text, when)
 
+    @_reading
     def open_basket(self) -> OpenBasket | None:
         return open_basket.load(self.conn)
 
@@ -279,6 +267,7 @@ class Journal:
 
     # -- queries -----------------------------------------------------------------------------
 
+    @_reading
     def next_sale_number(self) -> int:
         """One more than any sale number used: by a sale, a void, a voided basket or the basket
         still open (a ``sale_number`` in other kinds, e.g. a refund, names an earlier sale)."""
@@ -290,6 +279,7 @@ class Journal:
         numbers = [n for n in (top, held) if type(n) is int]
         return max(numbers, default=0) + 1
 
+    @_reading
     def payment_attempts(self, sale_id: str) -> list[Record]:
         """Every payment step of a sale in order, for recovery after a restart."""
         rows = self.conn.execute(
@@ -297,24 +287,29 @@ class Journal:
             "AND json_extract(payload, '$.sale_id') = ? ORDER BY seq", (sale_id,))
         return [Record(*row) for row in rows]
 
+    @_reading
     def record(self, record_id: str) -> Record | None:
         row = self.conn.execute(
             f"SELECT {RECORD_COLUMNS} FROM records WHERE record_id = ?",  # noqa: S608
             (record_id,)).fetchone()
         return Record(*row) if row else None
 
+    @_reading
     def records(self, *, after_seq: int = 0, limit: int = 1000) -> list[Record]:
         rows = self.conn.execute(
             f"SELECT {RECORD_COLUMNS} FROM records WHERE seq > ? ORDER BY seq LIMIT ?",  # noqa: S608
             (after_seq, limit))
         return [Record(*row) for row in rows]
 
+    @_reading
     def last_seq(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0])
 
+    @_reading
     def verify_chain(self) -> ChainReport:
         return chain.verify_chain(self.conn)
 
+    @_reading
     def gaps(self) -> list[tuple[int, int]]:
         return chain.gaps(self.conn)
 
@@ -326,11 +321,13 @@ class Journal:
         with self._transaction("central stock levels") as conn:
             return stock_store.set_levels(conn, levels, when)
 
+    @_reading
     def stock_level(self, gtin: str) -> StockLevel | None:
         return stock_store.level(self.conn, gtin)
 
     # -- outbox ------------------------------------------------------------------------------
 
+    @_reading
     def pending(self, limit: int = 100) -> list[OutboxMessage]:
         return outbox_store.pending(self.conn, limit)
 
@@ -340,6 +337,7 @@ class Journal:
         with self._transaction(f"delivery of outbox message {outbox_id}") as conn:
             outbox_store.mark_delivered(conn, outbox_id, when)
 
+    @_reading
     def outbox_counts(self) -> OutboxCounts:
         return outbox_store.counts(self.conn)
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.errors import JournalError
+from kiosk.store import outbox as outbox_store
+from kiosk.store.chain import canonical_json, check_kind, check_record_id
 from kiosk.store.open_basket import OpenBasket
 from kiosk.store.outbox import OutboxItem
 from kiosk.store.stock import StockMove, check_moves
@@ -33,6 +35,38 @@ class Entry:
     stock: tuple[StockMove | tuple[str, int, int | None], ...] = ()
     outbox: tuple[OutboxItem, ...] = ()
     closes_basket: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An entry validated and encoded exactly as it will be stored and hashed."""
+
+    kind: str
+    record_id: str
+    payload: str
+    topic: str
+    moves: tuple[StockMove, ...]
+    items: tuple[OutboxItem, ...]
+    closes_basket: str | None
+
+
+def prepare(entry: Entry) -> Draft:
+    """Everything is validated before the transaction opens: a bad input never half-applies."""
+    if not isinstance(entry, Entry):
+        raise JournalError(f"cannot record {entry!r}", "the journal records Entry values")
+    check_kind(entry.kind)
+    check_record_id(entry.record_id)
+    payload = entry.payload
+    number = payload.get("sale_number") if isinstance(payload, Mapping) else None
+    if number is not None and not (type(number) is int and number >= 1):
+        raise JournalError(f"cannot record {entry.kind} {entry.record_id}",
+                           f"its sale_number {number!r} is not a whole number from 1")
+    return Draft(
+        kind=entry.kind, record_id=entry.record_id, payload=canonical_json(payload),
+        topic=outbox_store.topic_for(entry.kind), moves=check_moves(entry.stock),
+        items=tuple(outbox_store.check_item(i) for i in entry.outbox),
+        closes_basket=entry.closes_basket,
+    )
 
 
 def with_ids(payload: Mapping[str, Any], **ids: Any) -> dict[str, Any]:
