@@ -43,6 +43,20 @@ def show(title: str, figures: dict[str, Any], seconds: float) -> None:
         print(f"  {key:>22}: {value}")
 
 
+def run_controls(catalogue_bench: ModuleType, journal_bench: ModuleType, trials: int,
+                 seed: int, workdir: Path) -> None:
+    """The broken variants: their failures show each audit can see what it is for."""
+    started = time.monotonic()
+    naive = catalogue_bench.run_catalogue_trials(trials, writer="naive", seed=seed)
+    show("CONTROL: catalogue with TinyDB's non-atomic JSONStorage (should fail)", naive,
+         time.monotonic() - started)
+    started = time.monotonic()
+    early = journal_bench.run_journal_trials(trials, seed=seed, mode="report-early",
+                                             workdir=workdir)
+    show("CONTROL: kiosk reporting sales before COMMIT (should lose sales)", early,
+         time.monotonic() - started)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=1000, help="kills per half")
@@ -63,16 +77,7 @@ def main() -> None:
     show("sales journal", journal, time.monotonic() - started)
 
     if args.controls:
-        started = time.monotonic()
-        naive = catalogue_bench.run_catalogue_trials(args.trials, writer="naive",
-                                                     seed=args.seed)
-        show("CONTROL: catalogue with TinyDB's non-atomic JSONStorage (should fail)", naive,
-             time.monotonic() - started)
-        started = time.monotonic()
-        early = journal_bench.run_journal_trials(args.trials, seed=args.seed,
-                                                 mode="report-early", workdir=workdir)
-        show("CONTROL: kiosk reporting sales before COMMIT (should lose sales)", early,
-             time.monotonic() - started)
+        run_controls(catalogue_bench, journal_bench, args.trials, args.seed, workdir)
 
     print(f"\nkills mid-write: catalogue {catalogue['kills_mid_write']}, "
           f"journal {journal['kills_mid_commit']} (of {args.trials} each)")

@@ -36,12 +36,21 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from kiosk.errors import JournalError  # noqa: E402
+from kiosk.store.journal import Journal  # noqa: E402
+from kiosk.store.journal_entries import payment_entry, sale_entry  # noqa: E402
+from kiosk.store.writer import JournalWriter  # noqa: E402
+
 FAULT_POINTS = ("journal.after-record", "journal.after-stock", "journal.after-outbox",
                 "journal.before-commit", "journal.after-commit")
 GTINS = ("04006381333931", "05449000000996", "03017620422003")
@@ -58,10 +67,6 @@ def _say(line: str) -> None:
 
 
 def child(db: Path, trial: int, mode: str) -> None:
-    from kiosk.store.journal import Journal
-    from kiosk.store.journal_entries import payment_entry, sale_entry
-    from kiosk.store.writer import JournalWriter
-
     with JournalWriter(db) as writer:
         if mode == "unsafe-pragmas":
             writer.submit(lambda j: j.conn.execute("PRAGMA journal_mode = MEMORY")).result()
@@ -169,10 +174,7 @@ class Zygote:
 
 
 def zygote(fd: int) -> None:
-    import traceback
-
-    import kiosk.store.writer  # noqa: F401 - imported once here, inherited by every fork
-
+    """Serve fork orders; the journal modules are already imported, so each fork is quick."""
     sock = socket.socket(fileno=fd)
     while True:
         try:
@@ -234,53 +236,57 @@ def _kill_and_collect(zygote_: Zygote, db: Path, trial: int, *, mode: str, fault
     return lines
 
 
-def _audit(db: Path, lines: list[str], tally: Tally, reported: dict[str, int | None]) -> None:
-    from kiosk.errors import JournalError
-    from kiosk.store.journal import Journal
+def _set_aside(db: Path, trial: int) -> None:
+    """Move a corrupt journal (and its WAL) away; the next child starts a fresh one."""
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{db}{suffix}")
+        if part.exists():
+            part.rename(f"{db}.corrupt-{trial}{suffix}")
 
+
+def _check(journal: Journal, done: dict[str, int | None], in_flight: list[str] | None,
+           tally: Tally) -> None:
+    for record_id, seq in done.items():
+        stored = journal.record(record_id)
+        if stored is None or (seq is not None and stored.seq != seq):
+            tally.lost.add(record_id)
+    tally.sequence_gaps += sum(last - first + 1 for first, last in journal.gaps())
+    tally.chain_breaks += not journal.verify_chain().ok
+    basket = journal.open_basket()
+    if basket and journal.record(f"sale:{basket.sale_id}") is not None:
+        tally.basket_conflicts += 1
+    if in_flight is not None and in_flight[0] == "S":
+        present = journal.record(in_flight[1]) is not None
+        tally.in_flight_committed += present
+        tally.in_flight_rolled_back += not present
+
+
+def _audit(db: Path, lines: list[str], tally: Tally, reported: dict[str, int | None]) -> None:
+    """Open the journal as the next start would and check it against what was reported."""
     done = {parts[2]: (None if parts[1] == "?" else int(parts[1]))
             for parts in (line.split() for line in lines) if parts[0] == "D"}
     reported.update(done)
     tally.sales_reported += len(done)
     in_flight = lines[-1].split() if lines and lines[-1][:1] in "BSV" else None
+    tally.kills_mid_commit += in_flight is not None
     try:
-        journal = Journal(db)
-    except JournalError:
+        with Journal(db) as journal:
+            _check(journal, done, in_flight, tally)
+    except JournalError:  # does not open, fails quick_check, or a read finds damage
         tally.corrupt += 1
-        db.rename(db.with_suffix(f".corrupt-{tally.trials}"))
-        return
-    with journal:
-        for record_id, seq in done.items():
-            stored = journal.record(record_id)
-            if stored is None or (seq is not None and stored.seq != seq):
-                tally.lost.add(record_id)
-        tally.sequence_gaps += sum(last - first + 1 for first, last in journal.gaps())
-        tally.chain_breaks += not journal.verify_chain().ok
-        basket = journal.open_basket()
-        if basket and journal.record(f"sale:{basket.sale_id}") is not None:
-            tally.basket_conflicts += 1
-        if in_flight is not None:
-            tally.kills_mid_commit += 1
-            if in_flight[0] == "S":
-                present = journal.record(in_flight[1]) is not None
-                tally.in_flight_committed += present
-                tally.in_flight_rolled_back += not present
+        _set_aside(db, tally.trials)
 
 
 def _recheck_segment(db: Path, reported: dict[str, int | None], tally: Tally) -> None:
     """At the end of a segment, every sale reported in any of its trials is still there."""
-    from kiosk.errors import JournalError
-    from kiosk.store.journal import Journal
-
     try:
-        journal = Journal(db)
+        with Journal(db) as journal:
+            for record_id, seq in reported.items():
+                stored = journal.record(record_id)
+                if stored is None or (seq is not None and stored.seq != seq):
+                    tally.lost.add(record_id)
     except JournalError:
-        return  # already counted as corrupt by the trial that found it
-    with journal:
-        for record_id, seq in reported.items():
-            stored = journal.record(record_id)
-            if stored is None or (seq is not None and stored.seq != seq):
-                tally.lost.add(record_id)
+        tally.lost.update(reported)  # a journal that no longer opens has lost them all
 
 
 def _trial(forks: Zygote, db: Path, trial: int, *, mode: str, rng: random.Random, tally: Tally,

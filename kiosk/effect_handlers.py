@@ -79,14 +79,8 @@ class EffectHandlers:
 
     def record_payment(self, effect: fx.RecordPaymentAttempt) -> Future[Any]:
         detail = {"method": effect.method, **effect.detail}
-        status = effect.outcome
-        if status not in ("started", "approved", "declined", "unknown"):
-            detail["outcome"] = status  # cancelled, approved-stray, resolved-...: kept verbatim
-            status = "resolved" if "resolved_by" in effect.detail else "declined"
-            if effect.outcome == "approved-stray":
-                status = "unknown"
         return self.writer.submit(Journal.record_payment_attempt, effect.sale_id,
-                                  effect.attempt_id, status, at=effect.at,
+                                  effect.attempt_id, effect.outcome, at=effect.at,
                                   amount_minor=effect.amount.minor,
                                   currency=effect.amount.currency, detail=detail)
 

@@ -157,6 +157,10 @@ class CatalogueMirror:
         return self._index.promotions
 
     @property
+    def vat_codes(self) -> frozenset[str] | None:
+        return self._vat_codes
+
+    @property
     def digest(self) -> str | None:
         """The content digest of the current version (None before the first catalogue)."""
         return self._digest

@@ -20,9 +20,14 @@ from kiosk.store.open_basket import OpenBasket
 from kiosk.store.outbox import OutboxItem
 from kiosk.store.stock import StockMove, check_moves
 
-# started: before the terminal is asked; approved/declined: its answer; unknown: request sent
-# and no answer (the kiosk never guesses); resolved: staff settled an unknown one.
-PAYMENT_STATUSES = ("started", "approved", "declined", "unknown", "resolved")
+# started: before the terminal is asked; approved/declined/cancelled: its answer; unknown:
+# request sent and no answer (the kiosk never guesses); a staff resolution is recorded as the
+# answer it gives, with ``resolved_by`` in the payload; late-*: an answer that came after the
+# kiosk had declared the attempt unknown; approved-stray: an approval for an attempt the sale no
+# longer counts (a card may have been charged: alerted, for staff to refund).
+PAYMENT_STATUSES = ("started", "approved", "declined", "cancelled", "unknown", "resolved",
+                    "late-approved", "late-declined", "late-cancelled", "late-unknown",
+                    "approved-stray")
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,8 +54,8 @@ def test_a_kiosk_that_reports_before_committing_is_caught(crash: ModuleType,
     # The negative control. The obvious weakening, synchronous=OFF, cannot lose a commit to
     # SIGKILL: the pages are already in the OS, and only a power cut would drop them. Adding
     # journal_mode=MEMORY does make SIGKILL corrupt the file now and then (bench mode
-    # "unsafe-pragmas": about one kill in a hundred lands inside SQLite's page writes), too
-    # rarely for a test. So the weakened kiosk here is the bug this test exists to catch:
+    # "unsafe-pragmas": one kill in 100 to 300 lands inside SQLite's page writes and leaves a
+    # malformed file), too rarely for a test of this size. So the weakened kiosk here is the bug this test exists to catch:
     # telling the shopper "paid" before COMMIT returned. Kills inside the transaction must
     # then show sales that were reported but are not in the journal.
     result = crash.run_journal_trials(30, seed=5, mode="report-early", workdir=tmp_path)
