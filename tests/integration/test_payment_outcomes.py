@@ -53,7 +53,7 @@ def sales(data: Path) -> list[dict]:
 
 
 def test_a_declined_card_returns_to_the_basket_and_a_second_card_pays(make_kiosk, tmp_path) -> None:
-    kiosk, shell, out = make_kiosk("decline", "approve")
+    _kiosk, shell, _out = make_kiosk("decline", "approve")
     assert shell.run_lines(["scan 3760003000076", "pay", "wait scanning 10", "pay",
                             "wait receipt 10"], stop_on_error=True) == 0
     data = tmp_path / "data"
