@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -223,6 +224,7 @@ def run_trial(trial: Trial, base: Path, plan_file: Path, digests: dict[str, str]
     killed = proc.returncode == -signal.SIGKILL and "finished" not in lines
     in_flight = begun[-1] if begun and begun[-1] not in done else None
     counts = _audit(directory, digests, order, done, in_flight)
+    shutil.rmtree(directory, ignore_errors=True)  # 1000 trials must not fill the disk
     counts["trials"] += 1
     counts["killed"] += killed
     counts["killed_at_fault_point"] += killed and trial.fault is not None

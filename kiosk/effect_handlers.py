@@ -68,7 +68,11 @@ class EffectHandlers:
         sale = effect.sale
         self.sales[sale.sale_id] = sale
         payload = sale.to_dict()
-        stock = [StockMove(m.gtin, m.delta, self._threshold(m.gtin)) for m in sale.stock]
+        # Stock is counted in items, or grams for weighed products. A weighed item sold from a
+        # price-only label moves one "pack" of unknown weight: it is in the sale record for
+        # the central side, but cannot be taken off a level kept in grams.
+        stock = [StockMove(m.gtin, m.delta, self._threshold(m.gtin))
+                 for m in sale.stock if m.unit != "pack"]
         # The journal queues the record itself on its topic ("sales"): no extra outbox item.
         return self.writer.submit(Journal.record_sale, sale.sale_id, sale.sale_number, payload,
                                   at=sale.completed_at, stock=stock)

@@ -9,7 +9,9 @@ An update (:meth:`CatalogueMirror.apply`) is judged whole before anything is wri
 (:mod:`kiosk.store.catalogue_update`), then the new version is written as one atomic file
 write, then its last good copy, then the in-memory index is swapped. A rejected update leaves
 the file and the index exactly as they were, and comes back as an :class:`ApplyResult` with
-the reason, which the kiosk sends to the fleet manager in its acknowledgement.
+the reason, which the kiosk sends to the fleet manager in its acknowledgement. MQTT delivers
+at least once, so the version already applied arriving again is accepted as a no-op (a
+snapshot is compared first: the same version with other content is refused).
 
 The directory belongs to one process at a time (an exclusive ``flock``): a CSV import run
 while the kiosk service is up would otherwise be overwritten by the kiosk's next delta.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -109,6 +112,7 @@ class CatalogueMirror:
         self.currency = currency
         self._vat_codes = frozenset(vat_codes) if vat_codes is not None else None
         self._clock = clock
+        self._applying = threading.Lock()  # lookups need no lock: the index is swapped whole
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -185,6 +189,14 @@ class CatalogueMirror:
         """
         if at is not None and at.utcoffset() is None:
             raise ValueError("apply() needs a timezone-aware time, e.g. datetime.now(UTC)")
+        with self._applying:
+            if self._lock_fd is None:
+                raise CatalogueError("the catalogue mirror is closed",
+                                     "it no longer holds the catalogue directory",
+                                     "Open a new CatalogueMirror to apply updates.")
+            return self._apply(update, at)
+
+    def _apply(self, update: Any, at: datetime | None) -> ApplyResult:
         state = self._index.state
         try:
             parsed = parse_update(update, currency=self.currency, vat_codes=self._vat_codes)

@@ -327,8 +327,32 @@ def read_catalogue_csv_file(path: str | Path, **options: Any) -> CsvImport:
     return read_catalogue_csv(text, **options)
 
 
-def import_csv(mirror: CatalogueMirror, path: str | Path, *, version: str,
-               skip_bad_rows: bool = False) -> tuple[CsvImport, ApplyResult | None]:
+MAX_LISTED = 20  # problems spelled out in an exception; CsvImport.report() has them all
+
+
+def import_csv(path: str | Path, *, version: str, currency: str,
+               vat_codes: Collection[str] | None = None, skip_bad_rows: bool = False,
+               promotions: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The snapshot read from ``path``, or CatalogueError listing the rows that stop it.
+
+    For the skipped rows of ``skip_bad_rows`` too, use :func:`read_catalogue_csv_file`.
+    """
+    read = read_catalogue_csv_file(path, version=version, currency=currency,
+                                   vat_codes=vat_codes, skip_bad_rows=skip_bad_rows,
+                                   promotions=promotions)
+    if read.snapshot is not None:
+        return read.snapshot
+    listed = "; ".join(str(p) for p in read.problems[:MAX_LISTED])
+    more = len(read.problems) - MAX_LISTED
+    raise CatalogueError(
+        f"{path} cannot be imported",
+        (listed + (f"; and {more} more" if more > 0 else "")) or "it holds no product rows",
+        "Fix the rows listed and import again (nothing was imported), or import with "
+        "skip_bad_rows to leave them out.")
+
+
+def apply_csv(mirror: CatalogueMirror, path: str | Path, *, version: str,
+              skip_bad_rows: bool = False) -> tuple[CsvImport, ApplyResult | None]:
     """Read ``path`` and apply it to ``mirror``, keeping the mirror's promotions.
 
     Returns the CSV outcome and, when there was something to apply, the mirror's result.

@@ -19,8 +19,9 @@ applied, the counts, and ``digest``: the SHA-256 of the bytes between the openin
 - an integrity seal: a file that parses but was altered, truncated and re-closed, or mixes two
   versions no longer matches it, and is treated as corrupt;
 - the fast path: when the bytes in place match the digest they are our own validated output,
-  so loading can skip re-validating 100k products (that is what keeps a cold start of a
-  100k-product catalogue under a second and a half). Each product's line is kept as bytes,
+  so loading can skip re-validating 100k products, and even building them until they are
+  looked up (:mod:`kiosk.store.catalogue_records`); that is what keeps a cold start of a
+  100k-product catalogue well under a second and a half. Each product's line is kept as bytes,
   so a delta rewrites the file by joining lines instead of re-encoding 100k products.
 
 A file in another layout (written by stock TinyDB, or by hand) goes through the slow path:
@@ -37,12 +38,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import MappingProxyType
 from typing import Any
 
-from kiosk.core.product import Product, Unit
+from kiosk.core.product import Product
 from kiosk.core.promotions import Promotion
 from kiosk.errors import CatalogueError
+from kiosk.store.catalogue_records import ProductTable, check_record
 from kiosk.store.catalogue_update import (
     SCHEMA,
     CatalogueState,
@@ -57,10 +58,6 @@ _PRODUCTS_END = b'\n},"promotions":'
 _SEPARATOR = b",\n"
 _META = b',"meta":{"1":'
 _TAIL = b"}}"
-_KNOWN = frozenset({"gtin", "names", "price", "unit", "vat", "category", "min_age",
-                    "low_stock", "plu", "image", "deposit"})
-_UNITS = {unit.value: unit for unit in Unit}
-_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})  # one shared, immutable "no extra fields"
 META_FIELDS = ("schema", "version", "currency", "applied_at", "digest", "products", "promotions")
 
 
@@ -201,22 +198,6 @@ def _meta(doc: Any, currency: str) -> Meta:
     return Meta(version, currency, doc["applied_at"], doc["digest"], *counts)
 
 
-def _trusted(data: dict[str, Any], shared: dict[str, str]) -> Product:
-    """A product from bytes the digest vouches for: built directly, without re-validation.
-
-    ``shared`` makes the few distinct VAT codes and categories one string each instead of
-    100k copies; less memory touched is also a faster start.
-    """
-    get = data.get
-    extra = _NO_EXTRA if data.keys() <= _KNOWN else {
-        k: v for k, v in data.items() if k not in _KNOWN}
-    vat, category = data["vat"], data["category"]
-    return Product(data["gtin"], data["names"], data["price"], shared.setdefault(vat, vat),
-                   shared.setdefault(category, category), _UNITS[get("unit", "each")],
-                   get("min_age", 0), get("plu"), get("low_stock", 0), get("image"),
-                   get("deposit"), extra)
-
-
 def _fast(raw: bytes, currency: str) -> CatalogueFile | None:
     """Our own layout, vouched for by the digest; None sends the file down the slow path."""
     cut = raw.rfind(_META)
@@ -236,12 +217,14 @@ def _fast(raw: bytes, currency: str) -> CatalogueFile | None:
 
 
 def _build_trusted(raw: bytes, meta: Meta, currency: str) -> CatalogueFile | None:
+    """The verified bytes as a state whose products are built on first use."""
     tables = _loads(raw)
-    entries = tables["products"].values()
+    records = list(tables["products"].values())
     lines = raw.count(_SEPARATOR, len(_HEAD), raw.index(_PRODUCTS_END)) + 1
-    shared: dict[str, str] = {}
-    products = {data["gtin"]: _trusted(data, shared) for data in entries}
-    if not lines == len(entries) == len(products):
+    if not all(check_record(record) for record in records):
+        return None
+    products = ProductTable({record["gtin"]: record for record in records})
+    if not lines == len(records) == len(products):
         return None
     promos = [Promotion.from_dict(d) for d in tables["promotions"].values()]
     promotions = {p.promotion_id: p for p in promos}

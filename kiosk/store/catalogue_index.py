@@ -1,16 +1,30 @@
 """The in-memory index the kiosk serves lookups from: by GTIN, by PLU, by category.
 
-One index per catalogue version, never modified after it is built; applying an update builds
-the next one and swaps a single reference, so a lookup on another thread sees the old version
-or the new, whole. A scan is a dictionary lookup (well under the 20 us budget), never a file
-read or a TinyDB query (a TinyDB ``Query`` walks every document: milliseconds at 100k).
+One index per catalogue version, never modified after it is built (a freshly loaded catalogue
+builds each Product on its first lookup, see :mod:`kiosk.store.catalogue_records`); applying
+an update builds the next one and swaps a single reference, so a lookup on another thread sees
+the old version or the new, whole. A scan is a dictionary lookup (well under the 20 us
+budget), never a file read or a TinyDB query (a TinyDB ``Query`` walks every document:
+about a tenth of a second at 100k products).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from kiosk.core.product import Product
 from kiosk.core.promotions import Promotion
+from kiosk.store.catalogue_records import ProductTable
 from kiosk.store.catalogue_update import CatalogueState
+
+
+def _field(products: Mapping[str, Product], name: str) -> dict[str, Any]:
+    """GTIN -> one field, for every product that has it, building no product that is not built."""
+    if isinstance(products, ProductTable):
+        return products.field_by_gtin(name)
+    return {gtin: value for gtin, product in products.items()
+            if (value := getattr(product, name)) is not None}
 
 
 class CatalogueIndex:
@@ -21,8 +35,8 @@ class CatalogueIndex:
     def __init__(self, state: CatalogueState) -> None:
         self.state = state
         self._by_gtin = state.products
-        self._by_plu = {p.plu: p for p in state.products.values() if p.plu is not None}
-        self._by_category: dict[str, tuple[Product, ...]] | None = None
+        self._by_plu = {plu: gtin for gtin, plu in _field(state.products, "plu").items()}
+        self._by_category: dict[str, tuple[str, ...]] | None = None
         self.promotions: tuple[Promotion, ...] = tuple(
             state.promotions[pid] for pid in sorted(state.promotions))
 
@@ -30,21 +44,21 @@ class CatalogueIndex:
         return self._by_gtin.get(gtin)
 
     def by_plu(self, plu: str) -> Product | None:
-        return self._by_plu.get(plu)
+        gtin = self._by_plu.get(plu)
+        return None if gtin is None else self._by_gtin.get(gtin)
 
-    def _categories(self) -> dict[str, tuple[Product, ...]]:
+    def _categories(self) -> dict[str, tuple[str, ...]]:
         """Built on first use: only the lookup screen needs it, and not during a cold start."""
         if self._by_category is None:
-            groups: dict[str, list[Product]] = {}
-            for gtin in sorted(self._by_gtin):
-                product = self._by_gtin[gtin]
-                groups.setdefault(product.category, []).append(product)
-            self._by_category = {name: tuple(items) for name, items in groups.items()}
+            groups: dict[str, list[str]] = {}
+            for gtin, category in sorted(_field(self._by_gtin, "category").items()):
+                groups.setdefault(category, []).append(gtin)
+            self._by_category = {name: tuple(gtins) for name, gtins in groups.items()}
         return self._by_category
 
     def products_in(self, category: str) -> tuple[Product, ...]:
         """The products of a category in GTIN order (screens sort by name in their language)."""
-        return self._categories().get(category, ())
+        return tuple(self._by_gtin[gtin] for gtin in self._categories().get(category, ()))
 
     def categories(self) -> tuple[str, ...]:
         return tuple(sorted(self._categories()))

@@ -123,6 +123,8 @@ def _header(data: Any, currency: str) -> tuple[str, str]:
                    f"a {kind} has only the fields {', '.join(sorted(allowed))}")
     version = check_version(data.get("version"), "version")
     found = data.get("currency")
+    if found is None:
+        raise _bad("the update has no 'currency'", f"this kiosk sells in {currency}")
     if found != currency:
         raise _bad(f"the update is priced in {found!r:.20}",
                    f"this kiosk sells in {currency}",

@@ -11,7 +11,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from tinydb import TinyDB
 
+from kiosk.errors import CatalogueError
 from kiosk.store import atomic
 from kiosk.store.atomic import (
     FAULT_STEPS,
@@ -19,6 +21,7 @@ from kiosk.store.atomic import (
     remove_stale_temps,
     stale_temps,
 )
+from kiosk.store.tinystorage import AtomicJSONStorage
 
 CHILD = textwrap.dedent("""
     import sys
@@ -97,3 +100,40 @@ def test_stale_temporaries_of_other_files_are_left_alone(tmp_path: Path) -> None
 
 def test_stale_temps_of_a_missing_directory_is_empty(tmp_path: Path) -> None:
     assert stale_temps(tmp_path / "nowhere" / "file.json") == []
+
+
+TINYDB_CHILD = textwrap.dedent("""
+    import sys
+    from tinydb import TinyDB
+    from kiosk.store.tinystorage import AtomicJSONStorage
+    db = TinyDB(sys.argv[1], storage=AtomicJSONStorage)
+    db.table("items").insert({"name": "second"})
+""")
+
+
+def test_tinydb_writes_through_our_storage_whole_and_atomically(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    db.table("items").insert({"name": "first"})
+    assert path.read_bytes() == b'{"items":{"1":{"name":"first"}}}'
+    env = {**os.environ, "KIOSK_FAULT_AT": "tinydb.before-rename"}
+    proc = subprocess.run([sys.executable, "-c", TINYDB_CHILD, str(path)], env=env, check=False)
+    assert proc.returncode == -9
+    assert path.read_bytes() == b'{"items":{"1":{"name":"first"}}}'  # the old database, whole
+    proc = subprocess.run([sys.executable, "-c", TINYDB_CHILD, str(path)], check=True)
+    assert [d["name"] for d in TinyDB(path, storage=AtomicJSONStorage).table("items")] == [
+        "first", "second"]
+
+
+def test_our_tinydb_storage_names_a_file_that_is_not_json(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    path.write_bytes(b'{"items": {"1": ')
+    with pytest.raises(CatalogueError) as caught:
+        AtomicJSONStorage(path).read()
+    assert caught.value.what == f"{path} is not valid JSON"
+    assert caught.value.why.startswith("Expecting value")
+    path.write_bytes(b"[1, 2]")
+    with pytest.raises(CatalogueError, match="is not a TinyDB database"):
+        AtomicJSONStorage(path).read()
+    path.write_bytes(b"")
+    assert AtomicJSONStorage(path).read() is None

@@ -11,6 +11,7 @@ from kiosk.errors import CatalogueError
 from kiosk.store.catalogue import CatalogueMirror
 from kiosk.store.catalogue_csv import (
     CsvImport,
+    apply_csv,
     import_csv,
     read_catalogue_csv,
     read_catalogue_csv_file,
@@ -164,7 +165,7 @@ def test_import_into_the_mirror_keeps_its_promotions(tmp_path: Path) -> None:
     snapshot = json.loads((DATA / "snapshot-v1.json").read_text(encoding="utf-8"))
     with CatalogueMirror(tmp_path, currency="EUR", vat_codes=VAT) as mirror:
         assert mirror.apply(snapshot).accepted
-        read_result, applied = import_csv(mirror, DATA / "store.csv", version="store-csv-1")
+        read_result, applied = apply_csv(mirror, DATA / "store.csv", version="store-csv-1")
         assert applied is not None
         assert (applied.accepted, applied.version) == (True, "store-csv-1")
         assert read_result.imported == 8
@@ -179,7 +180,19 @@ def test_a_bad_file_is_not_applied(tmp_path: Path) -> None:
     snapshot = json.loads((DATA / "snapshot-v1.json").read_text(encoding="utf-8"))
     with CatalogueMirror(tmp_path, currency="EUR") as mirror:
         mirror.apply(snapshot)
-        read_result, applied = import_csv(mirror, DATA / "store-bad.csv", version="store-csv-1")
+        read_result, applied = apply_csv(mirror, DATA / "store-bad.csv", version="store-csv-1")
         assert applied is None
         assert len(read_result.problems) == 9
         assert mirror.version == "store-2026.11.1"
+
+
+def test_import_csv_returns_the_snapshot_or_says_which_rows_stop_it() -> None:
+    snapshot = import_csv(DATA / "store.csv", version="v", currency="EUR", vat_codes=VAT)
+    assert len(snapshot["products"]) == 8
+    with pytest.raises(CatalogueError) as caught:
+        import_csv(DATA / "store-bad.csv", version="v", currency="EUR", vat_codes=VAT)
+    error = caught.value
+    assert error.what == f"{DATA / 'store-bad.csv'} cannot be imported"
+    assert error.why.startswith("row 3, column 'gtin': the EAN-13 4006381333932 ends in check")
+    assert "row 12, column 'gtin': 04006381333931 is already used on row 2" in error.why
+    assert error.action.startswith("Fix the rows listed and import again (nothing was imported)")

@@ -184,3 +184,26 @@ def test_a_near_miss_delta_is_all_or_nothing(template: Path, changes: list[tuple
             return
         with CatalogueMirror(directory, currency="EUR") as reopened:  # what was applied stuck
             assert (reopened.version, reopened.digest, reopened.by_gtin(MILK)) == served
+
+
+@FUZZ
+@given(changes=st.dictionaries(st.sampled_from(
+    ["id", "kind", "names", "gtins", "quantity", "pay_for", "price", "category", "percent_bp",
+     "amount_off", "valid_from", "valid_to", "member_only", "other"]), json_values,
+    min_size=1, max_size=3))
+def test_a_near_miss_promotion_is_all_or_nothing(template: Path,
+                                                 changes: dict[str, Any]) -> None:
+    update = load("snapshot-v1.json") | {"version": "store-2026.11.9"}
+    update["promotions"][0].update(changes)
+    with tempfile.TemporaryDirectory() as parent:
+        directory = fresh(template, parent)
+        before = snapshot_of(directory)
+        with CatalogueMirror(directory, currency="EUR") as mirror:
+            result = mirror.apply(update)
+            promotions = mirror.promotions
+        if not result.accepted:
+            assert "promotion" in result.reason
+            assert snapshot_of(directory) == before
+            return
+        with CatalogueMirror(directory, currency="EUR") as reopened:
+            assert reopened.promotions == promotions

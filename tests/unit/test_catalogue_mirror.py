@@ -284,3 +284,11 @@ def test_a_catalogue_written_by_stock_tinydb_loads_when_its_digest_holds(tmp_pat
 def test_apply_needs_an_aware_time(tmp_path: Path) -> None:
     with mirror_at(tmp_path) as mirror, pytest.raises(ValueError, match="timezone-aware"):
         mirror.apply(load("snapshot-v1.json"), at=datetime(2026, 1, 1))
+
+
+def test_a_closed_mirror_still_serves_but_applies_nothing(applied: Path) -> None:
+    mirror = mirror_at(applied)
+    mirror.close()
+    assert mirror.by_gtin(MILK) is not None
+    with pytest.raises(CatalogueError, match="the catalogue mirror is closed"):
+        mirror.apply(load("delta-v2.json"))

@@ -93,6 +93,7 @@ def test_a_duplicate_gtin_is_rejected() -> None:
     ({"schema": True}, "unknown catalogue schema True"),
     ({"kind": "patch"}, "unknown update kind 'patch'"),
     ({"currency": "USD"}, "the update is priced in 'USD', because this kiosk sells in EUR"),
+    ({"currency": None}, "the update has no 'currency', because this kiosk sells in EUR"),
     ({"version": ""}, "the update has a bad 'version'"),
     ({"version": "v\n2"}, "the update has a bad 'version'"),
     ({"promotion": []}, "the snapshot has an unknown field 'promotion'"),
