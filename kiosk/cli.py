@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("csv", type=Path)
     imp.add_argument("--version", dest="catalogue_version", required=True,
                      help="version name for the imported catalogue, e.g. store-2026-11-23")
+    imp.add_argument("--skip-bad-rows", action="store_true",
+                     help="import the valid rows and list the others (default: all or nothing)")
 
     jrn = sub.add_parser("journal", help="sales journal: verify the chain, show counts")
     jrn.add_argument("--config", type=Path, default=argparse.SUPPRESS)

@@ -12,6 +12,7 @@ from kiosk.config import LoadedConfig
 from kiosk.errors import CatalogueError, KioskError
 from kiosk.headless import COMMANDS, Headless
 from kiosk.store.catalogue import CatalogueMirror
+from kiosk.store.catalogue_csv import apply_csv
 from kiosk.store.journal import Journal
 
 
@@ -78,17 +79,18 @@ def cmd_catalogue(args: Namespace, loaded: LoadedConfig) -> int:
         finally:
             mirror.close()
         return 0
-    from kiosk.store.catalogue_csv import import_csv  # noqa: PLC0415
-
     mirror = CatalogueMirror(data_dir / "catalogue", currency=cfg.locale.currency,
                              vat_codes=cfg.vat.keys())
     try:
-        snapshot = import_csv(args.csv, version=args.catalogue_version,
-                              currency=cfg.locale.currency)
-        result = mirror.apply(snapshot)
-        if not result.accepted:
-            raise CatalogueError(f"the catalogue from {args.csv} was refused", result.reason)
-        print(f"imported {len(mirror)} products from {args.csv} as version {mirror.version}")
+        read, result = apply_csv(mirror, args.csv, version=args.catalogue_version,
+                                 skip_bad_rows=args.skip_bad_rows)
+        print(read.report())
+        if result is None or not result.accepted:
+            why = result.reason if result is not None else "rows are not valid (listed above)"
+            raise CatalogueError(f"the catalogue from {args.csv} was not imported", why,
+                                 "Fix the rows named, or use --skip-bad-rows deliberately.")
+        print(f"catalogue is now version {mirror.version} with {len(mirror)} products "
+              f"and {len(mirror.promotions)} promotions (kept)")
         return 0
     finally:
         mirror.close()

@@ -10,21 +10,10 @@ about a tenth of a second at 100k products).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from kiosk.core.product import Product
 from kiosk.core.promotions import Promotion
-from kiosk.store.catalogue_records import ProductTable
+from kiosk.store.catalogue_records import field_by_gtin
 from kiosk.store.catalogue_update import CatalogueState
-
-
-def _field(products: Mapping[str, Product], name: str) -> dict[str, Any]:
-    """GTIN -> one field, for every product that has it, building no product that is not built."""
-    if isinstance(products, ProductTable):
-        return products.field_by_gtin(name)
-    return {gtin: value for gtin, product in products.items()
-            if (value := getattr(product, name)) is not None}
 
 
 class CatalogueIndex:
@@ -35,7 +24,7 @@ class CatalogueIndex:
     def __init__(self, state: CatalogueState) -> None:
         self.state = state
         self._by_gtin = state.products
-        self._by_plu = {plu: gtin for gtin, plu in _field(state.products, "plu").items()}
+        self._by_plu = {plu: gtin for gtin, plu in field_by_gtin(state.products, "plu").items()}
         self._by_category: dict[str, tuple[str, ...]] | None = None
         self.promotions: tuple[Promotion, ...] = tuple(
             state.promotions[pid] for pid in sorted(state.promotions))
@@ -51,7 +40,7 @@ class CatalogueIndex:
         """Built on first use: only the lookup screen needs it, and not during a cold start."""
         if self._by_category is None:
             groups: dict[str, list[str]] = {}
-            for gtin, category in sorted(_field(self._by_gtin, "category").items()):
+            for gtin, category in sorted(field_by_gtin(self._by_gtin, "category").items()):
                 groups.setdefault(category, []).append(gtin)
             self._by_category = {name: tuple(gtins) for name, gtins in groups.items()}
         return self._by_category

@@ -15,7 +15,7 @@ meets a record it cannot build.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -55,9 +55,21 @@ class ProductTable(Mapping[str, Product]):
 
     __slots__ = ("_items", "_shared")
 
-    def __init__(self, records: dict[str, dict[str, Any]]) -> None:
-        self._items: dict[str, Product | dict[str, Any]] = dict(records)
+    def __init__(self, items: Mapping[str, Product | dict[str, Any]]) -> None:
+        self._items: dict[str, Product | dict[str, Any]] = dict(items)
         self._shared: dict[str, str] = {}
+
+    def updated(self, delete: Iterable[str], upsert: Mapping[str, Product]) -> ProductTable:
+        """A new table with ``delete`` removed and ``upsert`` set; unbuilt records stay so.
+
+        KeyError names the first GTIN of ``delete`` that is not in the table.
+        """
+        table = ProductTable(self._items)
+        table._shared = self._shared
+        for gtin in delete:
+            del table._items[gtin]
+        table._items.update(upsert)
+        return table
 
     def get(self, gtin: str, default: Any = None) -> Any:  # Mapping.get, without a try/except
         item = self._items.get(gtin)
@@ -90,3 +102,11 @@ class ProductTable(Mapping[str, Product]):
             if value is not None:
                 found[gtin] = value
         return found
+
+
+def field_by_gtin(products: Mapping[str, Product], name: str) -> dict[str, Any]:
+    """GTIN -> one field, for every product that has it, building no product that is unbuilt."""
+    if isinstance(products, ProductTable):
+        return products.field_by_gtin(name)
+    return {gtin: value for gtin, product in products.items()
+            if (value := getattr(product, name)) is not None}

@@ -39,6 +39,7 @@ from kiosk.core.gtin import gtin14, is_ascii_digits
 from kiosk.core.product import Product
 from kiosk.core.promotions import Promotion
 from kiosk.errors import CatalogueError
+from kiosk.store.catalogue_records import ProductTable, field_by_gtin
 
 SCHEMA = 1
 SNAPSHOT = "snapshot"
@@ -225,15 +226,14 @@ def _check_whole(products: Mapping[str, Product]) -> None:
         raise _bad("the update leaves the catalogue empty",
                    "a kiosk must never run with no products")
     owners: dict[str, str] = {}
-    for product in products.values():
-        if product.plu is not None:
-            other = owners.setdefault(product.plu, product.gtin)
-            if other != product.gtin:
-                raise _bad(f"PLU {product.plu} is used by both {other} and {product.gtin}",
-                           "a PLU keyed in at the kiosk must name one product")
-        if product.deposit is not None and product.deposit not in products:
-            raise _bad(f"product {product.gtin} has deposit {product.deposit}, "
-                       "which is not in the catalogue",
+    for gtin, plu in field_by_gtin(products, "plu").items():
+        other = owners.setdefault(plu, gtin)
+        if other != gtin:
+            raise _bad(f"PLU {plu} is used by both {other} and {gtin}",
+                       "a PLU keyed in at the kiosk must name one product")
+    for gtin, deposit in field_by_gtin(products, "deposit").items():
+        if deposit not in products:
+            raise _bad(f"product {gtin} has deposit {deposit}, which is not in the catalogue",
                        "the deposit item must be sold too (include it or drop the link)")
 
 
@@ -247,13 +247,14 @@ def _apply_delta(state: CatalogueState, update: Update) -> CatalogueState:
     if update.version == current:
         raise _bad(f"the delta's version {update.version!r} equals its base",
                    "a delta must lead to a new version")
-    products = dict(state.products)
-    for gtin in update.delete:
-        if products.pop(gtin, None) is None:
-            raise _bad(f"the delta deletes GTIN {gtin}, which is not in version {current!r}",
-                       "the fleet's view of this kiosk's catalogue differs from the kiosk's",
-                       SEND_SNAPSHOT)
-    products.update(update.upsert)
+    missing = [gtin for gtin in update.delete if gtin not in state.products]
+    if missing:
+        raise _bad(f"the delta deletes GTIN {missing[0]}, which is not in version {current!r}",
+                   "the fleet's view of this kiosk's catalogue differs from the kiosk's",
+                   SEND_SNAPSHOT)
+    base = state.products
+    table = base if isinstance(base, ProductTable) else ProductTable(base)
+    products = table.updated(update.delete, update.upsert)
     promotions = dict(state.promotions)
     for pid in update.promotions_delete:
         if promotions.pop(pid, None) is None:
@@ -267,7 +268,7 @@ def _apply_delta(state: CatalogueState, update: Update) -> CatalogueState:
 def next_state(state: CatalogueState, update: Update) -> CatalogueState:
     """The catalogue after ``update``, fully checked; ``state`` itself is never modified."""
     if update.kind == SNAPSHOT:
-        new = CatalogueState(update.version, state.currency, dict(update.upsert),
+        new = CatalogueState(update.version, state.currency, ProductTable(update.upsert),
                              dict(update.promotions_upsert or {}))
     else:
         new = _apply_delta(state, update)

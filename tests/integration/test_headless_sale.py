@@ -36,7 +36,7 @@ def script(tmp_path: Path, text: str) -> Path:
 def test_the_demo_sale_completes_prints_and_is_journaled(tmp_path: Path) -> None:
     data = tmp_path / "data"
     run = kiosk("run", "--headless", "--script", str(ROOT / "config/scripts/demo-sale.txt"),
-                data_dir=data)
+                data_dir=data, extra_env={"KIOSK__SALE__RECEIPT_TIMEOUT_S": "2"})
     out = run.stdout
     assert run.returncode == 0, run.stdout + run.stderr
     # the start banner says which devices are simulated
