@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from kiosk.clock import Clock, utc_now
 from kiosk.config import KioskConfig, LoadedConfig
 from kiosk.core import effects as fx
 from kiosk.core.money import Money
@@ -32,7 +33,7 @@ from kiosk.core.staff import (
     check_pin,
     parse_staff_file,
 )
-from kiosk.device_events import Clock, DeviceEvents, utc_now
+from kiosk.device_events import DeviceEvents
 from kiosk.effect_handlers import EffectHandlers
 from kiosk.errors import CatalogueError, ConfigError, KioskError
 from kiosk.hw.factory import Devices, SimulatorOptions, build_devices, describe

@@ -9,19 +9,13 @@ so neither side needs to know the other.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
+from kiosk.clock import Clock, utc_now
 from kiosk.core import events as ev
 from kiosk.hw.camera import Decoded
 from kiosk.hw.health import DeviceHealth
 from kiosk.hw.light import HelpButtonPressed
 from kiosk.hw.terminal import TerminalOutcome, TerminalStatus
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def terminal_auth(report: TerminalOutcome) -> dict[str, str]:

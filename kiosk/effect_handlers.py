@@ -15,12 +15,12 @@ from concurrent.futures import Future
 from datetime import tzinfo
 from typing import Any
 
+from kiosk.clock import Clock
 from kiosk.core import effects as fx
 from kiosk.core import events as ev
 from kiosk.core.product import ProductLookup
 from kiosk.core.receipt import ReceiptHeader, receipt_lines
 from kiosk.core.sale import Sale
-from kiosk.device_events import Clock
 from kiosk.hw.factory import Devices
 from kiosk.store.journal import Journal
 from kiosk.store.stock import StockMove

@@ -25,11 +25,12 @@ import os
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from kiosk.clock import utc_now
 from kiosk.core.product import Product
 from kiosk.core.promotions import Promotion
 from kiosk.errors import CatalogueError
@@ -58,10 +59,6 @@ log = logging.getLogger(__name__)
 FILE_NAME = "catalogue.json"
 LAST_GOOD_NAME = "catalogue.last-good.json"
 LOCK_NAME = "catalogue.lock"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
