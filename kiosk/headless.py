@@ -213,9 +213,8 @@ class Headless:
     def _report(self, event: object, session: Session, outcome: Outcome) -> None:
         if outcome.rejected is not None:
             self.out(f"  refused: {outcome.rejected.reason}")
-        refusal = getattr(outcome, "refused", None)
-        if refusal is not None:
-            self.out(f"  not done: {refusal.reason}")
+        if outcome.refused is not None:
+            self.out(f"  not done: {outcome.refused.reason}")
         for effect in outcome.effects:
             if isinstance(effect, fx.ShowMessage):
                 params = ", ".join(f"{k}={v}" for k, v in effect.params.items())
