@@ -64,7 +64,12 @@ def _validated(code: str, name: str, length: int) -> str | Rejected:
         )
     if len(code) != length:
         return Rejected("bad-length", f"{name} has {length} digits, {code} has {len(code)}")
-    expected = check_digit(code[:-1])
+    return _checked(code, name, code)
+
+
+def _checked(code: str, name: str, full: str) -> str | Rejected:
+    """``full`` (the code itself, or a UPC-E's expansion) as GTIN-14 if its check digit holds."""
+    expected = check_digit(full[:-1])
     found = int(code[-1])
     if found != expected:
         return Rejected(
@@ -72,7 +77,7 @@ def _validated(code: str, name: str, length: int) -> str | Rejected:
             f"the {name} {code} ends in check digit {found} but its digits give {expected}: "
             "a digit was misread or mistyped",
         )
-    return code.zfill(GTIN14_LENGTH)
+    return full.zfill(GTIN14_LENGTH)
 
 
 def ean13(code: str) -> str | Rejected:
@@ -164,15 +169,7 @@ def upce(code: str) -> str | Rejected:
         )
     if not (is_ascii_digits(code) and len(code) == 8):
         return _validated(code, "UPC-E", 8)  # a Rejected: digits or length are wrong
-    expanded = expand_upce(code)
-    expected = check_digit(expanded[:-1])
-    if int(code[-1]) != expected:
-        return Rejected(
-            "bad-check-digit",
-            f"the UPC-E {code} ends in check digit {code[-1]} but its digits give {expected}: "
-            "a digit was misread or mistyped",
-        )
-    return expanded.zfill(GTIN14_LENGTH)
+    return _checked(code, "UPC-E", expand_upce(code))
 
 
 def normalise(code: str) -> str | Rejected:
