@@ -9,25 +9,15 @@ in-place ``JSONStorage`` must find damage, which shows it catches what it is for
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-BENCH = Path(__file__).parents[2] / "bench" / "crash_catalogue.py"
+from bench_modules import load_bench
 
 
 @pytest.fixture(scope="module")
 def crash() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("crash_catalogue", BENCH)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("crash_catalogue", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("crash_catalogue")
 
 
 @pytest.mark.slow

@@ -7,29 +7,16 @@ the transaction. The negative control shows the audit catches what it is for.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-BENCH = Path(__file__).parents[2] / "bench" / "crash_journal.py"
-
-
-def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("crash_journal", BENCH)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("crash_journal", module)
-    spec.loader.exec_module(module)
-    return module
+from bench_modules import load_bench
 
 
 @pytest.fixture(scope="module")
 def crash() -> ModuleType:
-    return load_bench()
+    return load_bench("crash_journal")
 
 
 @pytest.mark.slow
