@@ -45,10 +45,15 @@ log = logging.getLogger(__name__)
 JOURNAL_FILE = "journal.sqlite3"
 
 
+def catalogue_mirror(cfg: KioskConfig, data_dir: Path) -> CatalogueMirror:
+    """The mirror as it is on disk, judged with the kiosk's currency and VAT codes."""
+    return CatalogueMirror(data_dir / "catalogue", currency=cfg.locale.currency,
+                           vat_codes=cfg.vat.keys())
+
+
 def open_catalogue(cfg: KioskConfig, data_dir: Path, say: Callable[[str], None]) -> CatalogueMirror:
     """The mirror, seeded from ``paths.initial_catalogue`` on first boot only."""
-    mirror = CatalogueMirror(data_dir / "catalogue", currency=cfg.locale.currency,
-                             vat_codes=cfg.vat.keys())
+    mirror = catalogue_mirror(cfg, data_dir)
     say(f"catalogue: {mirror.status.message}")
     seed = cfg.paths.initial_catalogue
     if mirror.version is None and seed:

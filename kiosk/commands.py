@@ -7,11 +7,10 @@ import sys
 from argparse import Namespace
 from collections.abc import Callable
 
-from kiosk.app import JOURNAL_FILE, Kiosk, open_catalogue
+from kiosk.app import JOURNAL_FILE, Kiosk, catalogue_mirror
 from kiosk.config import LoadedConfig
 from kiosk.errors import CatalogueError, KioskError
 from kiosk.headless import COMMANDS, Headless
-from kiosk.store.catalogue import CatalogueMirror
 from kiosk.store.catalogue_csv import apply_csv
 from kiosk.store.journal import Journal
 
@@ -71,16 +70,16 @@ def cmd_devices(args: Namespace, loaded: LoadedConfig) -> int:
 def cmd_catalogue(args: Namespace, loaded: LoadedConfig) -> int:
     cfg = loaded.config
     data_dir = cfg.resolve(cfg.paths.data_dir)
-    if args.action == "status":
-        mirror = open_catalogue(cfg, data_dir, print)
+    if args.action == "status":  # reports only: seeding is the running kiosk's job
+        mirror = catalogue_mirror(cfg, data_dir)
         try:
+            print(f"catalogue: {mirror.status.message}")
             print(f"version {mirror.version}; {len(mirror)} products; "
                   f"{len(mirror.promotions)} promotions; digest {mirror.digest}")
         finally:
             mirror.close()
         return 0
-    mirror = CatalogueMirror(data_dir / "catalogue", currency=cfg.locale.currency,
-                             vat_codes=cfg.vat.keys())
+    mirror = catalogue_mirror(cfg, data_dir)
     try:
         read, result = apply_csv(mirror, args.csv, version=args.catalogue_version,
                                  skip_bad_rows=args.skip_bad_rows)
