@@ -129,6 +129,8 @@ class Kiosk:
         self.roles = Roles.from_config(cfg.staff.roles)
         self.staff = load_staff(cfg, self.roles)
         self.pin_attempts = PinAttempts()
+        self.lockout = LockoutPolicy(max_attempts=cfg.staff.max_pin_attempts,
+                                     lockout=timedelta(seconds=cfg.staff.lockout_s))
         self.catalogue = open_catalogue(cfg, self.data_dir, self.say)
         self._closers.append(self.catalogue.close)
         self.writer = JournalWriter(self.data_dir / JOURNAL_FILE)
@@ -201,10 +203,8 @@ class Kiosk:
     # -- staff ------------------------------------------------------------------------------
 
     def check_staff_pin(self, staff_id: str, pin: str) -> PinCheck:
-        policy = LockoutPolicy(max_attempts=self.config.staff.max_pin_attempts,
-                               lockout=timedelta(seconds=self.config.staff.lockout_s))
         result = check_pin(self.staff, staff_id, pin, attempts=self.pin_attempts,
-                           at=self.clock(), policy=policy)
+                           at=self.clock(), policy=self.lockout)
         self.pin_attempts = result.attempts
         if result.newly_locked:
             self._post_alert("pin-lockout", {"staff_id": staff_id})
