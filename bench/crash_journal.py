@@ -51,7 +51,8 @@ from kiosk.store.journal import Journal  # noqa: E402
 from kiosk.store.journal_entries import payment_entry, sale_entry  # noqa: E402
 from kiosk.store.writer import JournalWriter  # noqa: E402
 
-FAULT_POINTS = ("journal.after-record", "journal.after-stock", "journal.after-outbox",
+FAULT_POINTS = ("journal.log-before-write", "journal.log-before-sync", "journal.log-after-sync",
+                "journal.after-record", "journal.after-stock", "journal.after-outbox",
                 "journal.before-commit", "journal.after-commit")
 GTINS = ("04006381333931", "05449000000996", "03017620422003")
 # durable: the real kiosk. report-early: a deliberately broken kiosk that says "committed"
@@ -238,7 +239,7 @@ def _kill_and_collect(zygote_: Zygote, db: Path, trial: int, *, mode: str, fault
 
 def _set_aside(db: Path, trial: int) -> None:
     """Move a corrupt journal (and its WAL) away; the next child starts a fresh one."""
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-log"):
         part = Path(f"{db}{suffix}")
         if part.exists():
             part.rename(f"{db}.corrupt-{trial}{suffix}")

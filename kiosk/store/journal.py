@@ -1,16 +1,25 @@
 """The sales journal: every record that leaves the kiosk, durable before anyone is told.
 
-One SQLite database (see :mod:`kiosk.store.journal_schema` for the durability pragmas) holds
-the chained records, stock, the outbox and the open basket. Each business event is one
-``BEGIN IMMEDIATE ... COMMIT``: the record, its stock movements, its low-stock alerts and its
-outbox messages become durable together or not at all. The sequence number is assigned in
-that transaction as the last one plus one, so it has no gaps (an AUTOINCREMENT would leave one
-per rolled-back transaction), and a record id that is already present returns the stored
-record instead of writing it twice, so every caller can simply retry with the same id.
+One SQLite database (see :mod:`kiosk.store.journal_schema`) holds the chained records, stock,
+the outbox and the open basket, and answers every read. A commit of records (a sale, a payment
+step, a staff action) becomes durable as one frame in the commit log
+(:mod:`kiosk.store.commit_log`): one write and one fdatasync, after which the records, their
+stock movements, low-stock alerts and outbox messages exist together or not at all. The same
+frame is then applied to SQLite in one transaction, off the commit's path: before the next
+operation on this journal (so every read sees every commit) or when the writer thread is idle.
+On open, frames SQLite does not have yet are applied first. Every SQLite transaction is
+fsynced (``synchronous=FULL``), applied frames and the writes that are not records alike (the
+open basket, stock levels from the central side, outbox deliveries): the log only spares the
+shopper the wait for SQLite's dozen page writes.
+
+The sequence number is the last one plus one, so it has no gaps, and a record id that is
+already present returns the stored record instead of writing it twice, so every caller can
+simply retry with the same id.
 
 The journal knows nothing of the session's types: it takes JSON-ready mappings and stays a
 thin durable layer. It is not thread-safe; :class:`kiosk.store.writer.JournalWriter` gives
-it one thread of its own so the UI never waits on a disk.
+it one thread of its own so the UI never waits on a disk. Only one process may write a
+journal; another that opens it (e.g. ``kiosk journal status`` beside the running kiosk) reads.
 """
 
 from __future__ import annotations
@@ -23,11 +32,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ParamSpec, Self, TypeVar
+from typing import Any, ParamSpec, Self, TypeVar, cast
 
 from kiosk.errors import JournalError
 from kiosk.faults import fault_point
 from kiosk.store import chain, open_basket
+from kiosk.store import commit_log as log_format
 from kiosk.store import outbox as outbox_store
 from kiosk.store import stock as stock_store
 from kiosk.store.chain import (
@@ -39,6 +49,7 @@ from kiosk.store.chain import (
     check_record_id,
     utc_text,
 )
+from kiosk.store.commit_log import CommitLog
 from kiosk.store.journal_entries import (
     Draft,
     Entry,
@@ -75,6 +86,8 @@ def _reading(method: Callable[P, T]) -> Callable[P, T]:
     """Reads fail as JournalError too: a damaged file is named, not a bare sqlite3 error."""
     @functools.wraps(method)
     def read(*args: P.args, **kwargs: P.kwargs) -> T:
+        journal = cast("Journal", args[0])  # only decorates Journal's own methods
+        journal.catch_up()
         try:
             return method(*args, **kwargs)
         except sqlite3.Error as exc:
@@ -92,12 +105,28 @@ class Journal:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = open_connection(
             self.path, autocheckpoint_pages=autocheckpoint_pages)
+        try:
+            self._log = CommitLog(Path(f"{self.path}-log"))
+        except BaseException:
+            self.close()
+            raise
         self.commits_since_checkpoint = 0
+        self._unapplied: list[list[dict[str, Any]]] = []
+        if self._log.owner:
+            self._replay()
+        self._tip = self._stored_tip()
 
     def close(self) -> None:
         if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+            try:
+                if self._log.owner:
+                    self.catch_up()
+            finally:
+                self._conn.close()
+                self._conn = None
+                log = getattr(self, "_log", None)
+                if log is not None:
+                    log.close()
 
     def __enter__(self) -> Self:
         return self
@@ -107,14 +136,29 @@ class Journal:
 
     @property
     def conn(self) -> sqlite3.Connection:
+        """The SQLite connection, with every commit applied (for tests and maintenance)."""
+        self.catch_up()
+        return self._db
+
+    @property
+    def _db(self) -> sqlite3.Connection:
         if self._conn is None:
             raise JournalError("cannot use the sales journal", "it has been closed",
                                "Open it again (this is a bug in the caller).")
         return self._conn
 
     @contextmanager
-    def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
-        conn = self.conn
+    def _transaction(self, what: str, *, after_log: bool = True,
+                     ) -> Iterator[sqlite3.Connection]:
+        """One SQLite transaction, fsynced (``synchronous=FULL``) when it commits.
+
+        ``after_log``: a write of its own (the basket, levels, deliveries) first applies every
+        logged commit, so SQLite sees everything in the order it happened.
+        """
+        if after_log:
+            self._log.check_owner(what)
+            self.catch_up()
+        conn = self._db
         try:
             conn.execute("BEGIN IMMEDIATE")
             yield conn
@@ -130,7 +174,6 @@ class Journal:
         except BaseException:
             self._rollback()
             raise
-        self.commits_since_checkpoint += 1
         fault_point("journal.after-commit")
 
     def _rollback(self) -> None:
@@ -142,77 +185,129 @@ class Journal:
     def commit(self, kind: str, record_id: str, payload: Mapping[str, Any], *, at: datetime,
                stock: Iterable[StockMove | tuple[str, int, int | None]] = (),
                outbox: Iterable[OutboxItem] = (), closes_basket: str | None = None) -> Committed:
-        """Append one record with its stock moves and outbox messages, in one transaction.
+        """Append one record with its stock moves and outbox messages, in one commit.
 
         ``closes_basket``: the sale id whose open basket this record completes or voids; it
-        is cleared in the same transaction, so a crash can never leave both.
+        is cleared in the same commit, so a crash can never leave both.
         """
         entry = Entry(kind, record_id, payload, tuple(stock), tuple(outbox), closes_basket)
         return self.commit_entries([entry], at=at)[0]
 
     def commit_entries(self, entries: Sequence[Entry], *, at: datetime) -> tuple[Committed, ...]:
-        """Append several records in one transaction, in order (e.g. payment approved + sale)."""
+        """Append several records in one commit, in order (e.g. payment approved + sale).
+
+        Durable when it returns: the records are in the commit log, fdatasynced.
+        """
         drafts = [prepare(entry) for entry in entries]
         created_at = utc_text(at)
         if not drafts:
             raise JournalError("cannot commit nothing", "no entries were given")
-        with self._transaction(", ".join(f"{d.kind} {d.record_id}" for d in drafts)) as conn:
-            return tuple(self._commit_one(conn, draft, created_at) for draft in drafts)
+        what = ", ".join(f"{d.kind} {d.record_id}" for d in drafts)
+        self._log.check_owner(what)
+        self.catch_up()
+        try:
+            rows, results = self._draft_rows(drafts, created_at)
+        except sqlite3.Error as exc:
+            raise JournalError(f"could not record {what}", f"SQLite said: {exc}",
+                               "Check the data disk, then retry with the same id.") from exc
+        if rows:
+            self._append(rows, what)
+        return results
 
-    def _commit_one(self, conn: sqlite3.Connection, draft: Draft, created_at: str) -> Committed:
-        existing = self._existing(conn, draft)
-        if existing is not None:
-            return existing
-        record = self._append(conn, draft, created_at)
-        fault_point("journal.after-record")
-        low = stock_store.apply_moves(conn, record.seq, created_at, draft.moves)
-        fault_point("journal.after-stock")
-        self._enqueue(conn, record, draft, low)
-        fault_point("journal.after-outbox")
-        if draft.closes_basket is not None:
-            open_basket.clear(conn, draft.closes_basket)
-        return Committed(record.seq, record.record_id, record.hash, tuple(low))
+    def _draft_rows(self, drafts: list[Draft], created_at: str,
+                    ) -> tuple[list[dict[str, Any]], tuple[Committed, ...]]:
+        """The frame's rows (seq, hash, low-stock alerts fixed now) and what each caller gets."""
+        seq, prev = self._tip
+        rows: list[dict[str, Any]] = []
+        results: list[Committed] = []
+        held: dict[str, int] = {}
+        in_frame: dict[str, Committed] = {}
+        for draft in drafts:
+            earlier = self._existing(draft) or self._repeated(draft, in_frame, rows)
+            if earlier is not None:
+                results.append(earlier)
+                continue
+            seq += 1
+            digest = chain.record_hash(prev, seq, record_id=draft.record_id, kind=draft.kind,
+                                       created_at=created_at, payload=draft.payload)
+            low = stock_store.crossings(self._db, draft.moves, held)
+            rows.append(_row(draft, seq, created_at=created_at, prev=prev, digest=digest, low=low))
+            committed = Committed(seq, draft.record_id, digest, tuple(low))
+            in_frame[draft.record_id] = committed
+            results.append(committed)
+            prev = digest
+        return rows, tuple(results)
 
-    def _existing(self, conn: sqlite3.Connection, draft: Draft) -> Committed | None:
-        row = conn.execute(
+    def _append(self, rows: list[dict[str, Any]], what: str) -> None:
+        try:
+            self._log.append(log_format.encode(rows[0]["seq"], rows))
+        except OSError as exc:
+            raise JournalError(f"could not record {what}",
+                               f"writing the commit log failed: {exc}",
+                               "Check the data disk; retry with the same id.") from exc
+        self._tip = (rows[-1]["seq"], rows[-1]["hash"])
+        self._unapplied.append(rows)
+        self.commits_since_checkpoint += 1
+
+    def _existing(self, draft: Draft) -> Committed | None:
+        row = self._db.execute(
             "SELECT seq, kind, payload, hash FROM records WHERE record_id = ?",
             (draft.record_id,),
         ).fetchone()
         if row is None:
             return None
         seq, kind, payload, digest = row
-        if (kind, payload) != (draft.kind, draft.payload):
-            raise JournalError(
-                f"cannot record {draft.kind} {draft.record_id}",
-                f"record {seq} already has that id with different content",
-                "A retry must repeat the same record; a new event needs a new id.",
-            )
+        _same_content(draft, seq, kind, payload)
         return Committed(seq, draft.record_id, digest, duplicate=True)
 
-    def _append(self, conn: sqlite3.Connection, draft: Draft, created_at: str) -> Record:
-        last = conn.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-        digest = chain.record_hash(prev, seq, record_id=draft.record_id, kind=draft.kind,
-                                   created_at=created_at, payload=draft.payload)
-        record = Record(seq, draft.record_id, draft.kind, created_at, draft.payload, prev, digest)
-        conn.execute(f"INSERT INTO records ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
-                     (record.seq, record.record_id, record.kind, record.created_at,
-                      record.payload, record.prev_hash, record.hash))
-        return record
+    @staticmethod
+    def _repeated(draft: Draft, in_frame: dict[str, Committed],
+                  rows: list[dict[str, Any]]) -> Committed | None:
+        """The same id twice in one commit: the second is the first, as after a retry."""
+        first = in_frame.get(draft.record_id)
+        if first is None:
+            return None
+        row = next(r for r in rows if r["record_id"] == draft.record_id)
+        _same_content(draft, first.seq, row["kind"], row["payload"])
+        return Committed(first.seq, first.record_id, first.hash, duplicate=True)
+
+    # -- bringing SQLite up to date ----------------------------------------------------------
+
+    @property
+    def behind(self) -> bool:
+        """Whether commits wait to be applied to SQLite (they are durable in the log already)."""
+        return bool(self._unapplied)
+
+    def catch_up(self) -> None:
+        """Apply the committed frames SQLite does not have yet (each in one transaction)."""
+        if not self._unapplied:
+            return
+        while self._unapplied:
+            rows = self._unapplied[0]
+            with self._transaction(f"records {rows[0]['seq']} to {rows[-1]['seq']}",
+                                   after_log=False) as conn:
+                applied = self._stored_tip_in(conn)[0]
+                for row in rows:
+                    if row["seq"] > applied:
+                        _apply_row(conn, row)
+            self._unapplied.pop(0)
+        # SQLite now holds every frame, fsynced: the next commit's frame goes back to the
+        # log's first block, so every sale rewrites the same block, as the disk's floor does.
+        self._log.restart()
+
+    def _replay(self) -> None:
+        """On open: apply what the log holds beyond SQLite (the commits a crash left there)."""
+        frames = list(log_format.frames_after(self._log.read_all(), self._stored_tip()[0]))
+        self._unapplied.extend(list(frame.records) for frame in frames)
+        self.catch_up()
+
+    def _stored_tip(self) -> tuple[int, str]:
+        return self._stored_tip_in(self._db)
 
     @staticmethod
-    def _enqueue(conn: sqlite3.Connection, record: Record, draft: Draft,
-                 low: list[LowStock]) -> None:
-        outbox_store.enqueue_record(conn, draft.topic, record)
-        messages = [
-            ("stock", outbox_store.item_envelope(record, "low_stock", {
-                "gtin": alert.gtin, "level": alert.level, "threshold": alert.threshold}))
-            for alert in low
-        ]
-        messages += [(item.topic, outbox_store.item_envelope(record, item.type, item.body))
-                     for item in draft.items]
-        for topic, message in messages:
-            outbox_store.enqueue(conn, topic, message, record.seq, record.created_at)
+    def _stored_tip_in(conn: sqlite3.Connection) -> tuple[int, str]:
+        last = conn.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+        return (int(last[0]), str(last[1])) if last else (0, GENESIS_HASH)
 
     # -- the business events the app records ------------------------------------------------
 
@@ -371,3 +466,49 @@ class Journal:
                              "ON CONFLICT (key) DO UPDATE SET value = value + 1")
         self.commits_since_checkpoint = 0
         return 0
+
+
+def _same_content(draft: Draft, seq: int, kind: str, payload: str) -> None:
+    if (kind, payload) != (draft.kind, draft.payload):
+        raise JournalError(
+            f"cannot record {draft.kind} {draft.record_id}",
+            f"record {seq} already has that id with different content",
+            "A retry must repeat the same record; a new event needs a new id.",
+        )
+
+
+def _row(draft: Draft, seq: int, *, created_at: str, prev: str, digest: str,
+         low: list[LowStock]) -> dict[str, Any]:
+    """A record as the commit log carries it: everything needed to apply it, decided now."""
+    return {
+        "seq": seq, "record_id": draft.record_id, "kind": draft.kind,
+        "created_at": created_at, "payload": draft.payload, "prev_hash": prev, "hash": digest,
+        "topic": draft.topic, "moves": [list(move) for move in draft.moves],
+        "items": [[item.topic, item.type, dict(item.body)] for item in draft.items],
+        "low": [[alert.gtin, alert.level, alert.threshold] for alert in low],
+        "closes_basket": draft.closes_basket,
+    }
+
+
+def _apply_row(conn: sqlite3.Connection, row: Mapping[str, Any]) -> None:
+    """One logged record into SQLite: the record, its stock, its outbox messages, its basket."""
+    record = Record(row["seq"], row["record_id"], row["kind"], row["created_at"],
+                    row["payload"], row["prev_hash"], row["hash"])
+    conn.execute(f"INSERT INTO records ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                 (record.seq, record.record_id, record.kind, record.created_at,
+                  record.payload, record.prev_hash, record.hash))
+    fault_point("journal.after-record")
+    stock_store.apply_moves(conn, record.seq, record.created_at,
+                            tuple(StockMove(*move) for move in row["moves"]))
+    fault_point("journal.after-stock")
+    outbox_store.enqueue_record(conn, row["topic"], record)
+    messages = [("stock", outbox_store.item_envelope(record, "low_stock", {
+        "gtin": gtin, "level": level, "threshold": threshold}))
+        for gtin, level, threshold in row["low"]]
+    messages += [(topic, outbox_store.item_envelope(record, type_, body))
+                 for topic, type_, body in row["items"]]
+    for topic, message in messages:
+        outbox_store.enqueue(conn, topic, message, record.seq, record.created_at)
+    fault_point("journal.after-outbox")
+    if row["closes_basket"] is not None:
+        open_basket.clear(conn, row["closes_basket"])

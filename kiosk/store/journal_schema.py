@@ -3,7 +3,9 @@
 The pragmas are the durability contract, so they are set and then *checked* on every open:
 WAL (a commit is one append and one fsync of the WAL; a crash never leaves a half-written
 page in the database file), ``synchronous=FULL`` (the WAL is fsynced at every commit, so a
-commit that returned survives a power cut), foreign keys on. A filesystem that cannot do WAL
+commit that returned survives a power cut), foreign keys on. Records reach SQLite through the
+commit log (:mod:`kiosk.store.commit_log`), which makes them durable first with a single
+write, so the shopper does not wait for these page writes. A filesystem that cannot do WAL
 is refused rather than silently run in a weaker mode.
 
 Every table is laid out so that a sale touches as few pages as possible (each page is a
@@ -23,6 +25,7 @@ import sqlite3
 from pathlib import Path
 
 from kiosk.errors import JournalError
+from kiosk.store.atomic import fsync_directory
 
 SCHEMA_VERSION = 1
 
@@ -107,15 +110,6 @@ def _check_location(path: Path) -> None:
                       "WAL file are created there).")
 
 
-def _fsync_directory(folder: Path) -> None:
-    """Make the journal's own directory entries (db, -wal) survive a power cut."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _apply_pragmas(conn: sqlite3.Connection, path: Path, autocheckpoint_pages: int) -> None:
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal":
@@ -173,7 +167,7 @@ def open_connection(path: str | os.PathLike[str], *,
         if problem != "ok":
             raise _refuse(where, f"SQLite reports it damaged ({problem})",
                           "Keep the file for analysis and restore the journal from backup.")
-        _fsync_directory(where.parent)
+        fsync_directory(where.parent)  # the db and -wal entries survive a power cut
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise _refuse(where, f"SQLite could not read it ({exc})",

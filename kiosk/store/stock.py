@@ -94,24 +94,38 @@ def _net_by_gtin(moves: Iterable[StockMove]) -> dict[str, tuple[int, int | None]
     return net
 
 
+def crossings(conn: sqlite3.Connection, moves: tuple[StockMove, ...],
+              held: dict[str, int]) -> list[LowStock]:
+    """The thresholds these moves cross, before they are applied (nothing is written).
+
+    ``held`` carries levels already moved earlier in the same commit and is updated, so two
+    records in one commit see each other's movements, exactly as applying them in turn would.
+    """
+    crossed: list[LowStock] = []
+    for gtin, (delta, threshold) in _net_by_gtin(moves).items():
+        before = held.get(gtin)
+        if before is None:
+            row = conn.execute("SELECT level FROM stock_levels WHERE gtin = ?",
+                               (gtin,)).fetchone()
+            if row is None:
+                continue
+            before = row[0]
+        after = held[gtin] = before + delta
+        if threshold is not None and before > threshold >= after:
+            crossed.append(LowStock(gtin=gtin, level=after, threshold=threshold))
+    return crossed
+
+
 def apply_moves(conn: sqlite3.Connection, record_seq: int, created_at: str,
-                moves: tuple[StockMove, ...]) -> list[LowStock]:
-    """Record the movements and update known levels; returns the thresholds crossed."""
+                moves: tuple[StockMove, ...]) -> None:
+    """Record the movements and update the levels this kiosk knows."""
     conn.executemany(
         "INSERT INTO stock_movements (record_seq, n, gtin, delta, created_at) "
         "VALUES (?, ?, ?, ?, ?)",
         [(record_seq, n, move.gtin, move.delta, created_at) for n, move in enumerate(moves)],
     )
-    crossed: list[LowStock] = []
-    for gtin, (delta, threshold) in _net_by_gtin(moves).items():
-        row = conn.execute("UPDATE stock_levels SET level = level + ? WHERE gtin = ? "
-                           "RETURNING level", (delta, gtin)).fetchone()
-        if row is None:
-            continue
-        after = row[0]
-        if threshold is not None and after - delta > threshold >= after:
-            crossed.append(LowStock(gtin=gtin, level=after, threshold=threshold))
-    return crossed
+    conn.executemany("UPDATE stock_levels SET level = level + ? WHERE gtin = ?",
+                     [(delta, gtin) for gtin, (delta, _) in _net_by_gtin(moves).items()])
 
 
 def movements(conn: sqlite3.Connection, record_seq: int) -> list[dict[str, int | str]]:

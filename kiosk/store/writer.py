@@ -7,8 +7,10 @@ the UI loop polls ``future.done()`` or adds a done-callback. Callbacks run on th
 thread, so a Kivy screen hops back with ``Clock.schedule_once``. Errors arrive on the future
 as :class:`~kiosk.errors.JournalError`, never swallowed and never raised in another thread.
 
-When the queue has been idle for ``idle_checkpoint_s`` the thread checkpoints the WAL, so the
-checkpoint's extra fsyncs land between sales rather than inside one. SQLite's own
+A commit is durable once its frame is in the commit log; the thread applies it to SQLite as
+soon as the queue is empty, so the caller's future resolves before that work. When the queue
+has been idle for ``idle_checkpoint_s`` the thread checkpoints, so the checkpoint's extra
+fsyncs land between sales rather than inside one. SQLite's own
 auto-checkpoint stays on as a backstop (``autocheckpoint_pages``) for a kiosk that is never
 idle, so the WAL cannot grow without bound.
 """
@@ -33,6 +35,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
 _STOP = object()
+_APPLY_AFTER_S = 0.002
 
 
 class JournalWriter:
@@ -114,15 +117,23 @@ class JournalWriter:
             self._fail_leftovers()
 
     def _serve(self, journal: Journal) -> None:
+        waiting = self.idle_checkpoint_s
         while True:
             try:
-                job = self._queue.get(timeout=self.idle_checkpoint_s)
+                job = self._queue.get(timeout=waiting)
             except queue.Empty:
-                self._checkpoint_when_idle(journal)
+                if journal.behind:
+                    self._catch_up(journal)
+                    waiting = self.idle_checkpoint_s
+                else:
+                    self._checkpoint_when_idle(journal)
                 continue
             if job is _STOP:
                 return
             self._run_job(journal, *job)
+            # Apply to SQLite once the caller has had a moment to take its result: doing it at
+            # once would compete with the caller's wake-up for the interpreter.
+            waiting = _APPLY_AFTER_S if journal.behind else self.idle_checkpoint_s
 
     @staticmethod
     def _run_job(journal: Journal, future: Future[Any], fn: Callable[..., Any],
@@ -142,6 +153,14 @@ class JournalWriter:
             future.set_exception(error)
         else:
             future.set_result(result)
+
+    def _catch_up(self, journal: Journal) -> None:
+        """Apply the last commits to SQLite now, while nobody waits (they are durable already)."""
+        try:
+            journal.catch_up()
+        except JournalError as exc:
+            # Durable in the commit log; the next operation retries and reports it to its caller.
+            _log.error("%s", exc.message)
 
     def _checkpoint_when_idle(self, journal: Journal) -> None:
         if journal.commits_since_checkpoint == 0:
