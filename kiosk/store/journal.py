@@ -105,28 +105,31 @@ class Journal:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = open_connection(
             self.path, autocheckpoint_pages=autocheckpoint_pages)
-        try:
-            self._log = CommitLog(Path(f"{self.path}-log"))
-        except BaseException:
-            self.close()
-            raise
         self.commits_since_checkpoint = 0
         self._unapplied: list[list[dict[str, Any]]] = []
-        if self._log.owner:
-            self._replay()
-        self._tip = self._stored_tip()
+        try:
+            self._log = CommitLog(Path(f"{self.path}-log"))
+            if self._log.owner:
+                self._replay()
+            self._tip = self._stored_tip()
+        except BaseException:
+            self._unapplied.clear()
+            self.close()
+            raise
 
     def close(self) -> None:
-        if self._conn is not None:
-            try:
-                if self._log.owner:
-                    self.catch_up()
-            finally:
-                self._conn.close()
-                self._conn = None
-                log = getattr(self, "_log", None)
-                if log is not None:
-                    log.close()
+        """Apply what is still only in the log, then close; safe to call twice."""
+        log: CommitLog | None = getattr(self, "_log", None)
+        if self._conn is None:
+            return
+        try:
+            if log is not None and log.owner:
+                self.catch_up()
+        finally:
+            self._conn.close()
+            self._conn = None
+            if log is not None:
+                log.close()
 
     def __enter__(self) -> Self:
         return self
