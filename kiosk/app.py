@@ -16,14 +16,23 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from kiosk import __version__
 from kiosk.clock import Clock, utc_now
 from kiosk.config import KioskConfig, LoadedConfig
 from kiosk.core import effects as fx
+from kiosk.core.events import DeviceHealthChanged, KioskLocked, KioskUnlocked
 from kiosk.core.money import Money
 from kiosk.core.receipt import ReceiptHeader
 from kiosk.core.rules import SaleRules
 from kiosk.core.sale import line_from_dict
-from kiosk.core.session import Session, SessionContext, new_session, restore_session, step
+from kiosk.core.session import (
+    Session,
+    SessionContext,
+    SessionState,
+    new_session,
+    restore_session,
+    step,
+)
 from kiosk.core.staff import (
     LockoutPolicy,
     PinAttempts,
@@ -37,9 +46,12 @@ from kiosk.device_events import DeviceEvents
 from kiosk.effect_handlers import EffectHandlers
 from kiosk.errors import CatalogueError, ConfigError, KioskError
 from kiosk.hw.factory import Devices, SimulatorOptions, build_devices, describe
+from kiosk.hw.terminal import TerminalReport
 from kiosk.loop import DurableWriteFailed, EventLoop
 from kiosk.store.catalogue import CatalogueMirror
 from kiosk.store.writer import JournalWriter
+from kiosk.sync.messages import Status
+from kiosk.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 JOURNAL_FILE = "journal.sqlite3"
@@ -148,12 +160,36 @@ class Kiosk:
             writer=self.writer, devices=self.devices, catalogue=self.catalogue, post=self._post,
             clock=self.clock, header=ReceiptHeader(cfg.store.name, cfg.store.address,
                                                    cfg.store.vat_number),
-            tz=self.ctx.timezone, columns=cfg.devices.printer.columns, show=self.messages.append)
+            tz=self.ctx.timezone, columns=cfg.devices.printer.layout_columns(),
+            show=self.messages.append, qr_template=cfg.devices.printer.receipt_qr, say=self.say)
         self.loop = EventLoop(self._initial_session(), lambda s, e: step(s, e, self.ctx),
                               handlers.table(), on_failure=self._durable_failed)
+        handlers.show_light(self.loop.session)  # SetLight comes only on a change: light it now
+        self.device_events.on_terminal_report = self._terminal_report
+        self._recover_payment()
         early, self._early = self._early, None
         for event in early or ():
             self.loop.post(event)
+        self.sync = self._start_sync(cfg) if cfg.mqtt.enabled else None
+
+    def _start_sync(self, cfg: KioskConfig) -> SyncService:
+        """The MQTT link (kiosk.sync): outbox delivery, retained status, signed commands."""
+        sync = SyncService(cfg.mqtt, store=cfg.store.store_id, kiosk=cfg.store.kiosk_id,
+                           resolve=cfg.resolve, data_dir=self.data_dir, writer=self.writer,
+                           post=self._post, status=self._mqtt_status, clock=self.clock)
+        self.loop.subscribe(lambda event, _session, outcome: _after_step(sync, event, outcome))
+        sync.start()
+        self._closers.append(sync.stop)
+        self.say(f"mqtt: {sync.settings.host}:{sync.settings.port} as "
+                 f"{sync.settings.username}{' over TLS' if sync.settings.tls else ''}")
+        return sync
+
+    def _mqtt_status(self) -> Status:
+        """The retained status: called on the MQTT thread, reads immutable values only."""
+        health = {name: {"ok": h.ok, "detail": h.detail, "simulated": h.simulated}
+                  for name, h in self.devices.health().items()}
+        return Status(True, __version__, self.catalogue.version, health,
+                      locked=self.loop.session.locked)
 
     def _post(self, event: object) -> None:
         """Devices report health while they are built, before the loop exists: keep those."""
@@ -196,6 +232,32 @@ class Kiosk:
                  f"({len(session.lines)} lines, state {session.state})")
         return session
 
+    def _recover_payment(self) -> None:
+        """A payment the terminal never answered before the restart comes first: the shopper
+        is told to wait for staff, the store is alerted, and the terminal is asked what became
+        of it (ZVT: its last receipt); the session takes no new payment until staff resolve."""
+        session = self.loop.session
+        attempt = session.in_flight
+        if session.phase is not SessionState.PAYMENT_UNKNOWN or attempt is None:
+            return
+        sale_id = self.ctx.sale_id(session.sale_number)
+        detail = {"sale_id": sale_id, "attempt_id": attempt.attempt_id,
+                  "amount": attempt.amount.minor, "reason": attempt.auth.get("reason", "")}
+        self.say(f"payment {attempt.attempt_id} of sale {sale_id} has no answer from before the "
+                 "restart: waiting for staff; asking the card terminal first")
+        self.handlers.show_message(fx.ShowMessage("payment-unknown", detail))
+        self.handlers.publish_event(fx.PublishEvent("payment-unknown", detail))
+        if self.devices.terminal is not None:
+            self.devices.terminal.recover(attempt.attempt_id, sale_id, attempt.amount)
+
+    def _terminal_report(self, report: TerminalReport) -> None:
+        """A recovery's or a staff action's answer (driver thread): journaled as an alert for
+        the store and said on the console, for the staff member at the kiosk."""
+        self.say(f"terminal {report.action}: {'ok' if report.ok else 'NOT OK'}: {report.detail}")
+        self.handlers.publish_event(fx.PublishEvent(f"terminal-{report.action}", {
+            "ok": report.ok, "detail": report.detail, "attempt_id": report.attempt_id,
+            **report.fields}))
+
     def _durable_failed(self, failure: DurableWriteFailed) -> None:
         self.say(f"JOURNAL WRITE FAILED for {type(failure.effect).__name__}: {failure.error}; "
                  f"held back {len(failure.dropped)} effects")
@@ -222,15 +284,28 @@ class Kiosk:
                 self.say(f"while closing: {exc}")
 
 
+def _after_step(sync: SyncService, event: object, outcome: object) -> None:
+    """Deliver what the step committed now, and refresh the status when it changed."""
+    if getattr(outcome, "effects", ()):
+        sync.kick()
+    if isinstance(event, DeviceHealthChanged | KioskLocked | KioskUnlocked):
+        sync.publish_status()
+
+
 def _unanswered(attempts: list) -> tuple[str, Money] | None:
-    """The last attempt that was sent and never answered, from the journal's payment steps."""
+    """The last attempt that was sent and never settled, from the journal's payment steps.
+
+    Settled means a clear answer or a staff resolution; a late answer (``late-*``) recorded
+    after ``unknown`` is evidence for staff, not a settlement, so it keeps the attempt open.
+    """
     final: dict[str, str] = {}
     amounts: dict[str, Money] = {}
     for record in attempts:
         body = record.data()
         final[body["attempt_id"]] = body["status"]
         amounts[body["attempt_id"]] = Money(body["amount_minor"], body["currency"])
-    open_ones = [a for a, status in final.items() if status in ("started", "unknown")]
+    open_ones = [a for a, status in final.items()
+                 if status in ("started", "unknown") or status.startswith("late-")]
     return (open_ones[-1], amounts[open_ones[-1]]) if open_ones else None
 
 

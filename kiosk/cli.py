@@ -48,6 +48,16 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--skip-bad-rows", action="store_true",
                      help="import the valid rows and list the others (default: all or nothing)")
 
+    preview = sub.add_parser("receipt-preview",
+                             help="draw a sample sale's receipt as the printer would print it")
+    preview.add_argument("--config", type=Path, default=argparse.SUPPRESS)
+    preview.add_argument("--out", type=Path, required=True,
+                         help="PNG file to write (one pixel per printer dot)")
+    preview.add_argument("--language", default=None,
+                         help="receipt language (default: locale.language)")
+    preview.add_argument("--bytes", dest="bytes_out", type=Path, default=None,
+                         help="also write the ESC/POS bytes the printer would receive")
+
     jrn = sub.add_parser("journal", help="sales journal: verify the chain, show counts")
     jrn.add_argument("--config", type=Path, default=argparse.SUPPRESS)
     jrn.add_argument("action", choices=["verify", "status"])

@@ -11,6 +11,7 @@ from kiosk.app import JOURNAL_FILE, Kiosk, catalogue_mirror
 from kiosk.config import LoadedConfig
 from kiosk.errors import CatalogueError, KioskError
 from kiosk.headless import COMMANDS, Headless
+from kiosk.store.atomic import atomic_write_bytes
 from kiosk.store.catalogue_csv import apply_csv
 from kiosk.store.journal import Journal
 
@@ -19,6 +20,7 @@ def run(args: Namespace, loaded: LoadedConfig) -> int:
     table: dict[str, Callable[[Namespace, LoadedConfig], int]] = {
         "run": cmd_run, "config": cmd_config, "devices": cmd_devices,
         "catalogue": cmd_catalogue, "journal": cmd_journal,
+        "receipt-preview": cmd_receipt_preview,
     }
     return table[args.command](args, loaded)
 
@@ -107,3 +109,28 @@ def cmd_journal(args: Namespace, loaded: LoadedConfig) -> int:
               f"{'' if report.ok else f' at seq {report.first_bad_seq}: {report.reason}'}; "
               f"gaps {journal.gaps() or 'none'}; outbox {counts}")
         return 0 if report.ok else 1
+
+
+def cmd_receipt_preview(args: Namespace, loaded: LoadedConfig) -> int:
+    """A sample sale's receipt, through the real ESC/POS bytes and the renderer, as a PNG."""
+    from kiosk.clock import utc_now  # noqa: PLC0415 - only this command draws receipts
+    from kiosk.hw.printer_preview import render_preview, save_png  # noqa: PLC0415
+
+    preview = render_preview(loaded.config, at=utc_now(), language=args.language)
+    try:
+        save_png(preview.image, args.out)
+        if args.bytes_out is not None:
+            atomic_write_bytes(args.bytes_out, preview.data, tag="receipt.preview")
+    except OSError as exc:
+        raise KioskError(f"cannot write the receipt preview to {args.out}",
+                         exc.strerror or str(exc)) from None
+    paper = preview.paper
+    width, height = preview.image.size
+    print(f"receipt preview: {args.out} ({width} x {height} px, one pixel per printer dot)")
+    print(f"printer profile {paper.escpos_profile}, {paper.paper_mm} mm paper, {paper.dots} "
+          f"dots, {paper.columns} columns; language {preview.language}; {len(preview.data)} "
+          f"bytes of ESC/POS")
+    print(f"sample sale of {preview.lines} lines from {preview.catalogue}")
+    for warning in preview.warnings:
+        print(f"warning: the preview may differ from the paper: {warning}")
+    return 0

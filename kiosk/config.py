@@ -16,12 +16,12 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -29,12 +29,22 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from kiosk.core.labels import LabelTemplate
+from kiosk.core.light_patterns import (
+    BeepPattern,
+    BuzzerPolicy,
+    LightPatternError,
+    QuietHours,
+    beeps_with,
+    patterns_with,
+)
 from kiosk.core.money import MINOR_UNITS
+from kiosk.core.receipt import qr_template_problem
 from kiosk.core.staff import Roles
 from kiosk.errors import ConfigError
 
@@ -112,13 +122,51 @@ class BarcodeConfig(_Section):
     reference_year: int | None = None  # GS1 dates; None means the current year at run time
 
 
+Symbology = Literal["ean13", "ean8", "upca", "upce", "code128", "databar", "databar-expanded",
+                    "qrcode", "datamatrix"]
+
+
 class CameraConfig(_Section):
+    """The camera scanner (kiosk.hw.camera).
+
+    ``device`` is a V4L2 node, a camera index or a video file. The simulator shows a photo
+    from ``images`` when a person chooses one (``simulator = "folder"``), shows one photo in
+    every frame (``"image"``: ``images`` names the photo) or plays ``video``. Frames never
+    leave the kiosk's memory unless ``debug_capture`` is on (shoppers' privacy).
+    """
+
     mode: Mode = "off"
     device: str = "/dev/video0"
     width: int = Field(default=1280, gt=0)
     height: int = Field(default=720, gt=0)
     fps: int = Field(default=15, gt=0, le=120)
+    exposure: float | None = Field(default=None, gt=0)  # driver units; None: automatic
+    focus: float | None = Field(default=None, ge=0)  # driver units; None: autofocus
+    symbologies: tuple[Symbology, ...] = get_args(Symbology)
+    confirm_frames: int = Field(default=2, ge=1, le=10)  # identical reads, unless both decoders
+    cooldown_s: float = Field(default=1.0, gt=0, le=30)  # out of view this long: a new scan
+    stall_s: float = Field(default=2.0, gt=0, le=60)  # no frame (or only black) this long: failed
+    retry_s: float = Field(default=3.0, gt=0, le=300)  # between attempts to reopen the camera
+    simulator: Literal["folder", "image", "video"] = "folder"
     images: str = "tests/data/barcodes"
+    video: str = ""
+    present_s: float = Field(default=1.5, gt=0, le=30)  # a chosen photo held up at most this long
+    debug_capture: bool = False  # write decoded and near-miss frames to disk, for tuning only
+    debug_dir: str = ""  # default: camera-debug in the data directory
+    debug_max_frames: int = Field(default=200, ge=1, le=100000)  # oldest removed beyond this
+
+    @field_validator("symbologies")
+    @classmethod
+    def _some_symbologies(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or len(set(value)) != len(value):
+            raise ValueError(f"a list of distinct symbologies among {list(get_args(Symbology))}")
+        return value
+
+    @model_validator(mode="after")
+    def _video_named(self) -> CameraConfig:
+        if self.mode == "simulated" and self.simulator == "video" and not self.video:
+            raise ValueError("a video file in devices.camera.video for simulator = 'video'")
+        return self
 
 
 class PrinterConfig(_Section):
@@ -131,29 +179,148 @@ class PrinterConfig(_Section):
     host: str = ""
     port: int = Field(default=9100, gt=0, lt=65536)
     file: str = "/dev/usb/lp0"
+    # The model (a python-escpos profile: code pages, print width, QR) and the paper. Columns
+    # default to the model's font A columns, or 32 on 58 mm and 48 on 80 mm for a model whose
+    # width python-escpos does not know (e.g. profile "default").
     profile: str = "TM-T88V"
-    columns: int = Field(default=42, ge=24, le=64)
+    paper_mm: Literal[58, 80] = 80
+    columns: int | None = Field(default=None, ge=24, le=64)
+    # Real-time status (DLE EOT) before and after each receipt and every status_interval_s
+    # while idle; off only for a model that cannot answer it.
+    status_query: bool = True
+    status_timeout_s: float = Field(default=1.0, gt=0, le=10)
+    status_interval_s: float = Field(default=5.0, ge=0.2, le=300)
+    # What the receipt's QR code holds; {sale_id} is required ({store_id}, {kiosk_id},
+    # {sale_number} may be used), e.g. "https://receipts.example.com/{store_id}/{sale_id}".
+    receipt_qr: str = "{sale_id}"
+
+    @field_validator("receipt_qr")
+    @classmethod
+    def _qr_template(cls, value: str) -> str:
+        problem = qr_template_problem(value)
+        if problem is not None:
+            raise ValueError(f"a receipt QR template such as '{{sale_id}}', but {problem}")
+        return value
+
+    def layout_columns(self) -> int:
+        """Columns when no printer can be asked (printer off): as configured, else the
+        common count for the paper."""
+        return self.columns or (32 if self.paper_mm == 58 else 48)
 
 
-LightState = Literal["on", "off", "blink", "beep"]
+class BeepConfig(_Section):
+    count: int = Field(ge=1, le=10)
+    on_s: float = Field(gt=0, le=5)
+    off_s: float = Field(ge=0, le=5)
+
+    def beep(self) -> BeepPattern:
+        return BeepPattern(self.count, self.on_s, self.off_s)
+
+
+def _light_check(parse: Callable[[Any], object], value: Any) -> None:
+    try:
+        parse(value)
+    except LightPatternError as exc:
+        raise ValueError(f"{exc.why}; {exc.what}") from None
+
+
+BcmPin = Annotated[int, Field(ge=0, le=27)]  # BCM GPIO numbers on the 40-pin header
 
 
 class LightConfig(_Section):
+    """The tower light; what patterns and beeps do is kiosk.core.light_patterns' data."""
+
     mode: Mode = "off"
-    red_pin: int = Field(default=17, ge=0, le=40)
-    amber_pin: int = Field(default=27, ge=0, le=40)
-    green_pin: int = Field(default=22, ge=0, le=40)
-    buzzer_pin: int = Field(default=23, ge=0, le=40)
-    help_button_pin: int = Field(default=24, ge=0, le=40)
-    patterns: dict[str, dict[Literal["red", "amber", "green", "buzzer"], LightState]] = {}
+    red_pin: BcmPin = 17
+    amber_pin: BcmPin = 27
+    green_pin: BcmPin = 22
+    buzzer_pin: BcmPin = 23
+    help_button_pin: BcmPin = 24
+    active_high: bool = True  # lamps; false for active-low relay boards
+    buzzer_active_high: bool = True
+    help_button_pull_up: bool = True  # the button connects its pin to ground
+    blink_s: float = Field(default=0.5, gt=0, le=5)  # half period of "blink"
+    flash_s: float = Field(default=0.15, gt=0, le=5)  # half period of "flash"
+    patterns: dict[str, dict[str, str]] = {}  # replaces whole default patterns by name
+    beeps: dict[str, BeepConfig] = {}  # replaces default beeps by kind (ok, error, attention)
+    beep_on_scan: bool = True  # "ok": an item went into the basket
+    beep_on_error: bool = True  # "error": a scan or an action was refused
+    beep_on_attention: bool = True  # "attention": staff needed (and fault patterns)
+    quiet_hours: str = ""  # store-local window with every beep muted, e.g. "22:00-07:00"
+    help_hold_s: float = Field(default=3.0, gt=0, le=30)
+    help_held_is_distinct: bool = False  # a held press posts HelpHeld instead of HelpPressed
+    help_bounce_s: float = Field(default=0.05, ge=0, le=1)
+
+    @field_validator("amber_pin", "green_pin", "buzzer_pin", "help_button_pin")
+    @classmethod
+    def _pin_of_its_own(cls, value: int, info: ValidationInfo) -> int:
+        # info.data holds the pins declared above this one (pydantic validates in order)
+        taken = [name.removesuffix("_pin") for name, pin in info.data.items()
+                 if name.endswith("_pin") and pin == value]
+        if taken:
+            raise ValueError(f"a GPIO pin of its own; {value} is the {taken[0]} pin")
+        return value
+
+    # The core's own parsers are the one judge of patterns, beeps and quiet hours.
+    @field_validator("patterns")
+    @classmethod
+    def _known_patterns(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        _light_check(patterns_with, value)
+        return value
+
+    @field_validator("beeps")
+    @classmethod
+    def _known_beeps(cls, value: dict[str, BeepConfig]) -> dict[str, BeepConfig]:
+        _light_check(beeps_with, {kind: b.beep() for kind, b in value.items()})
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_window(cls, value: str) -> str:
+        if value:
+            _light_check(lambda window: QuietHours(*window), _hours(value))
+        return value
+
+    def buzzer_policy(self) -> BuzzerPolicy:
+        kinds = {kind for kind, wanted in (("ok", self.beep_on_scan),
+                                            ("error", self.beep_on_error),
+                                            ("attention", self.beep_on_attention)) if wanted}
+        quiet = QuietHours(*_hours(self.quiet_hours)) if self.quiet_hours else None
+        return BuzzerPolicy(frozenset(kinds), quiet)
 
 
 class TerminalConfig(_Section):
+    """The card terminal (kiosk.hw.zvt, kiosk.hw.concert). Timeouts are per phase of a payment
+    and default to production values; ``timeout_s`` must stay below ``sale.payment_timeout_s``
+    so the driver, which knows why, reports an unknown outcome before the session's backstop.
+    The ZVT password comes from ``password_file`` (or ``password`` for a lab), never the repo."""
+
     mode: Mode = "off"
     protocol: Literal["zvt", "concert"] = "zvt"
     port: str = "/dev/ttyUSB0"
     baudrate: int = Field(default=9600, gt=0)
-    timeout_s: float = Field(default=120.0, gt=0)
+    currency: str = "EUR"  # what the terminal is set up for: the kiosk's locale.currency
+    password: str = ""  # ZVT: six digits
+    password_file: str = ""  # ZVT: a file holding the six digits, e.g. /etc/kiosk/secrets/...
+    pos_number: str = Field(default="01", pattern=r"^[0-9]{2}$")  # Concert: the till's number
+    long_answer: bool = True  # Concert: ask for the long answer (card data for the receipt)
+    ack_timeout_s: float = Field(default=1.0, gt=0, le=10)  # the line's one-byte ACK/NAK
+    answer_timeout_s: float = Field(default=5.0, gt=0, le=60)  # first answer to a command
+    timeout_s: float = Field(default=120.0, gt=0)  # the card holder's dialogue, to the result
+    completion_timeout_s: float = Field(default=30.0, gt=0)  # result to end (receipt lines)
+    reconnect_s: float = Field(default=30.0, gt=0)  # between tries to reach a terminal
+
+    @field_validator("currency")
+    @classmethod
+    def _terminal_currency(cls, value: str) -> str:
+        return LocaleConfig._known_currency(value)
+
+    @field_validator("password")
+    @classmethod
+    def _six_digits(cls, value: str) -> str:
+        if value and not (len(value) == 6 and value.isdigit()):
+            raise ValueError("the terminal password as six digits, or empty with password_file")
+        return value
 
 
 class DevicesConfig(_Section):
@@ -164,16 +331,30 @@ class DevicesConfig(_Section):
 
 
 class MqttConfig(_Section):
+    """The link to the store's broker (kiosk.sync). ``username`` empty means the kiosk's
+    identity ``{store_id}/{kiosk_id}``, which the broker's pattern ACLs expect."""
+
     enabled: bool = False
     host: str = "localhost"
     port: int = Field(default=1883, gt=0, lt=65536)
     username: str = ""
     password_file: str = ""  # the secret lives in this file, never in the config itself
-    tls_ca: str = ""
-    tls_cert: str = ""
+    tls_ca: str = ""  # CA file: set it and the link uses TLS
+    tls_cert: str = ""  # optional client certificate (CN = {store_id}/{kiosk_id}) and its key
     tls_key: str = ""
     keepalive_s: int = Field(default=30, ge=5, le=3600)
-    fleet_public_key: str = ""  # Ed25519 public key (hex) that signs catalogue updates
+    protocol: Literal["auto", "5", "3.1.1"] = "auto"  # auto: MQTT 5, 3.1.1 if the broker lacks 5
+    reconnect_min_s: float = Field(default=1.0, gt=0, le=600)  # backoff doubles, with jitter,
+    reconnect_max_s: float = Field(default=60.0, gt=0, le=3600)  # up to this
+    connect_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    session_expiry_s: int = Field(default=86400, ge=0)  # broker keeps cmd messages this long
+    status_interval_s: float = Field(default=300.0, ge=1)  # retained status refreshed this often
+    outbox_window: int = Field(default=100, ge=1, le=1000)  # QoS 1 messages in flight at once
+    outbox_poll_s: float = Field(default=2.0, gt=0, le=60)  # idle look at the outbox
+    fleet_public_key: str = ""  # Ed25519 public key (hex or PEM) that signs fleet messages
+    fleet_public_keys: tuple[str, ...] = ()  # more trusted fleet keys (rotation adds/retires)
+    command_max_lifetime_s: int = Field(default=86400, ge=60)  # longer-lived commands refused
+    command_clock_skew_s: int = Field(default=300, ge=0, le=3600)
 
 
 class StaffConfig(_Section):

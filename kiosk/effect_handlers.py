@@ -12,16 +12,19 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import tzinfo
+from datetime import time, tzinfo
 from typing import Any
 
 from kiosk.clock import Clock
 from kiosk.core import effects as fx
 from kiosk.core import events as ev
+from kiosk.core.light_signals import light_pattern
 from kiosk.core.product import ProductLookup
-from kiosk.core.receipt import ReceiptHeader, receipt_lines
-from kiosk.core.sale import Sale
+from kiosk.core.receipt import DEFAULT_QR, ReceiptHeader
+from kiosk.core.session_model import Session
 from kiosk.hw.factory import Devices
+from kiosk.hw.printer_check import PrinterNotice
+from kiosk.hw.printer_receipts import ReceiptDesk, ReceiptSetup
 from kiosk.store.journal import Journal
 from kiosk.store.stock import StockMove
 from kiosk.store.writer import JournalWriter
@@ -34,18 +37,23 @@ class EffectHandlers:
 
     def __init__(self, *, writer: JournalWriter, devices: Devices, catalogue: ProductLookup,
                  post: Callable[[object], None], clock: Clock, header: ReceiptHeader,
-                 tz: tzinfo, columns: int, show: Callable[[fx.ShowMessage], None]) -> None:
+                 tz: tzinfo, columns: int, show: Callable[[fx.ShowMessage], None],
+                 qr_template: str = DEFAULT_QR,
+                 say: Callable[[str], None] = log.info) -> None:
         self.writer = writer
         self.devices = devices
         self.catalogue = catalogue
         self.post = post
         self.clock = clock
-        self.header = header
         self.tz = tz
-        self.columns = columns
         self.show = show
-        self.sales: dict[str, Sale] = {}  # committed sales, for their receipts
-        self.reprints: dict[str, int] = {}
+        self.say = say  # what a person watching the kiosk (headless, the log) is told
+        printer = devices.printer
+        paper = printer.paper if printer is not None else None
+        self.receipts = ReceiptDesk(ReceiptSetup(header, tz, qr_template, columns),
+                                    paper.columns if paper is not None else None)
+        if printer is not None:
+            printer.subscribe(self._printer_notice)
 
     def table(self) -> dict[type, Callable[[Any], Future[Any] | None]]:
         return {
@@ -66,8 +74,11 @@ class EffectHandlers:
 
     def record_sale(self, effect: fx.RecordSale) -> Future[Any]:
         sale = effect.sale
-        self.sales[sale.sale_id] = sale
+        self.receipts.keep(sale)
         payload = sale.to_dict()
+        receipt = self.receipts.record_copy(sale)
+        if receipt is not None:  # the e-receipt: what the QR code on screen leads to
+            payload["receipt"] = receipt
         # Stock is counted in items, or grams for weighed products. A weighed item sold from a
         # price-only label moves one "pack" of unknown weight: it is in the sale record for
         # the central side, but cannot be taken off a level kept in grams.
@@ -123,36 +134,52 @@ class EffectHandlers:
             self.devices.terminal.cancel(effect.attempt_id)
 
     def print_receipt(self, effect: fx.PrintReceipt) -> None:
-        sale = self.sales.get(effect.sale_id)
+        """Print off the loop's thread; the printer's answer comes back as an event."""
         printer = self.devices.printer
-        if sale is None or printer is None:
-            why = "no receipt printer" if printer is None else "sale not in memory"
+        job = self.receipts.job(effect.sale_id, reprint=effect.copy, at=self.clock())
+        if job is None or printer is None:
+            why = "no receipt printer" if printer is None else "the sale is not in memory"
             self.post(ev.ReceiptFailed(at=self.clock(), sale_id=effect.sale_id, reason=why))
             return
-        job_id = effect.sale_id
-        if effect.copy:
-            self.reprints[effect.sale_id] = self.reprints.get(effect.sale_id, 0) + 1
-            job_id = f"{effect.sale_id}-copy{self.reprints[effect.sale_id]}"
-        lines = receipt_lines(sale, self.header, tz=self.tz, width=self.columns,
-                              lang=sale.language, copy=effect.copy)
+        job_id, document = job
 
         def work() -> None:
-            result = printer.print_document(job_id, lines)
+            result = printer.print_document(job_id, document)
             at = self.clock()
+            if result.image is not None:
+                self.say(f"receipt {job_id} printed; picture of the paper: {result.image}")
             self.post(ev.ReceiptDone(at=at, sale_id=effect.sale_id) if result.ok
                       else ev.ReceiptFailed(at=at, sale_id=effect.sale_id, reason=result.detail))
 
         threading.Thread(target=work, name=f"print-{job_id}", daemon=True).start()
 
+    def _printer_notice(self, notice: PrinterNotice) -> None:
+        """Paper low (or a new roll) is for staff, not a failure: an alert, from any thread."""
+        self.publish_event(fx.PublishEvent(f"printer-{notice.kind}", {"detail": notice.detail}))
+
     def set_light(self, effect: fx.SetLight) -> None:
         if self.devices.light is not None:
-            self.devices.light.set_pattern(effect.pattern)
+            self.devices.light.set_pattern(effect.pattern, at=self._store_time())
 
     def beep(self, effect: fx.Beep) -> None:
         if self.devices.light is not None:
-            self.devices.light.beep(effect.kind)
+            self.devices.light.beep(effect.kind, at=self._store_time())
+
+    def _store_time(self) -> time:
+        """The store's wall-clock time now, for the buzzer's quiet hours."""
+        return self.clock().astimezone(self.tz).time()
+
+    def show_light(self, session: Session) -> None:
+        """Light the tower for ``session`` at start: ``SetLight`` only comes with a change."""
+        self.set_light(fx.SetLight(light_pattern(session)))
 
     def show_message(self, effect: fx.ShowMessage) -> None:
+        if effect.key == "receipt-qr":  # the screen draws the QR code: give it what it holds
+            qr = self.receipts.qr_for(str(effect.params.get("sale_id", "")))
+            if qr is not None:
+                effect = fx.ShowMessage(effect.key, {**effect.params, "qr": qr})
+                self.say(f"receipt not printed ({effect.params.get('reason', '')}): shown on "
+                         f"screen as a QR code holding {qr}, and sent with the sale")
         self.show(effect)
 
 

@@ -19,12 +19,13 @@ from kiosk.app import Kiosk
 from kiosk.core import effects as fx
 from kiosk.core import events as ev
 from kiosk.core.session import Outcome, Session
-from kiosk.errors import KioskError
-from kiosk.hw.camera import SimulatedScanner
+from kiosk.errors import DeviceError, KioskError
+from kiosk.hw.camera import ImageError, SimulatedScanner
 
 COMMANDS = """\
   scan CODE [SYMBOLOGY]   a code read by the scanner (e.g. scan 4006381333931)
-  scan-image PATH         decode a photo with the camera decoder and scan what it reads
+  scan-image PATH         hold a photo up to the simulated camera (decoded as its frames)
+  scan-next               hold up the simulated camera's next photo from its folder
   plu PLU [GRAMS]         produce by PLU, with its weight for weighed items
   pick GTIN               a quick-pick button (carrier bag)
   qty LINE N | void LINE  change a line's quantity, or remove it
@@ -166,6 +167,8 @@ class Headless:
         match name, args:
             case "scan-image", [path]:
                 self._scan_image(Path(path))
+            case "scan-next", []:
+                self._scan_image(None)
             case "wait", [state, *limit]:
                 self._wait(state, float(limit[0]) if limit else 30.0)
             case "sleep", [seconds]:
@@ -180,14 +183,20 @@ class Headless:
                 return False
         return True
 
-    def _scan_image(self, path: Path) -> None:
+    def _scan_image(self, path: Path | None) -> None:
+        """A photo held up to the simulated camera: the real frames-to-scan path decides."""
         scanner = self.kiosk.devices.scanner
         if not isinstance(scanner, SimulatedScanner):
             raise CommandError("scan-image needs the simulated camera",
                                 "the camera is real or off in this configuration")
-        found = scanner.scan_image(path)
+        try:
+            found = scanner.scan_image(path) if path is not None else scanner.scan_next()
+        except (ImageError, DeviceError) as exc:
+            raise CommandError(exc.what, exc.why, exc.action) from None
         if not found:
-            raise CommandError(f"no barcode found in {path}", "the decoder read nothing")
+            raise CommandError(f"no barcode confirmed in {path or 'the photo'}",
+                                "the camera decoder read nothing it could confirm",
+                                "Try another photo, or type the code with scan CODE.")
         self.out(f"  camera read {', '.join(f'{d.text} ({d.symbology})' for d in found)}")
         self.settle()
 

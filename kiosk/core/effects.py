@@ -40,6 +40,7 @@ ALERT_KINDS = frozenset({
     "age-approval-needed", "age-approval-overdue",
     "payment-unknown", "payment-late-answer", "payment-stray-approval",
     "receipt-failed", "device-failure", "device-recovered", "out-of-order", "in-service",
+    "printer-paper-low", "printer-paper-ok",  # from the printer's status, not the session
     "locked", "unlocked", "lock-pending", "lock-cancelled",
 })
 
@@ -137,10 +138,16 @@ class RecordStaffAction(Effect):
 
 @dataclass(frozen=True, slots=True)
 class PrintReceipt(Effect):
-    """Print the committed sale ``sale_id`` (the printer reads the journal's record)."""
+    """Print the receipt of the committed sale ``sale_id``.
+
+    The shell prints it once under the sale id as job id, so a repeated effect or a retry never
+    prints a second receipt. ``copy`` is a staff reprint: a new job each time, marked REPRINT.
+    If it cannot print, the session shows the receipt as a QR code (``receipt-qr``); the sale
+    record already carries the receipt for the central store.
+    """
 
     sale_id: str
-    copy: bool = False  # a staff reprint, marked "COPY"
+    copy: bool = False
 
 
 @dataclass(frozen=True, slots=True)

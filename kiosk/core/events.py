@@ -101,6 +101,13 @@ class HelpCancelled(Event):
     """The shopper no longer needs help."""
 
 
+@dataclass(frozen=True, slots=True)
+class HelpHeld(Event):
+    """The tower's help button was held down (``devices.light.help_hold_s``), where the store
+    made a held press distinct (``help_held_is_distinct``): staff at the kiosk asking to sign
+    in, as a staff badge does. A shopper's short press is still :class:`HelpPressed`."""
+
+
 # --- the payment terminal ----------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,9 @@ handles; this module dispatches and adds what every accepted step shares:
 
 * activity: a shopper's or staff member's accepted action restarts the idle and assisted
   timers;
-* ``SetLight`` whenever the tower light's pattern changes (one function of the state,
-  :func:`light_pattern`, so the light can never disagree with the screen);
+* ``SetLight`` whenever the tower light's pattern changes (one function of the state and
+  device health, kiosk.core.light_signals.light_pattern, so the light can never disagree
+  with the screen);
 * ``JournalBasket`` whenever the open sale's lines, links, age approval, loyalty card or
   attempt counter changed, placed last so the shopper's beep never waits for the disk.
 
@@ -30,6 +31,7 @@ from typing import Any
 
 from kiosk.core import events as ev
 from kiosk.core.effects import Effect, JournalBasket, SetLight
+from kiosk.core.light_signals import light_pattern
 from kiosk.core.session_guards import reject
 from kiosk.core.session_items import (
     on_code_keyed_in,
@@ -37,7 +39,7 @@ from kiosk.core.session_items import (
     on_plu_entered,
     on_quick_pick,
 )
-from kiosk.core.session_lifecycle import light_pattern, new_session, restore_session
+from kiosk.core.session_lifecycle import new_session, restore_session
 from kiosk.core.session_lines import (
     on_age_approved,
     on_age_refused,
@@ -62,6 +64,7 @@ from kiosk.core.session_model import (
 from kiosk.core.session_overlays import (
     on_assisted_exited,
     on_help_cancelled,
+    on_help_held,
     on_help_pressed,
     on_kiosk_locked,
     on_kiosk_unlocked,
@@ -108,6 +111,7 @@ HANDLERS: dict[type[ev.Event], Handler] = {
     ev.ReprintRequested: on_reprint,
     ev.HelpPressed: on_help_pressed,
     ev.HelpCancelled: on_help_cancelled,
+    ev.HelpHeld: on_help_held,
     ev.StaffUnlocked: on_staff_unlocked,
     ev.AssistedExited: on_assisted_exited,
     ev.KioskLocked: on_kiosk_locked,
@@ -122,6 +126,7 @@ PEOPLE = (
     ev.QuantityChanged, ev.LineVoided, ev.PriceOverridden, ev.AgeApproved, ev.AgeRefused,
     ev.PayPressed, ev.CancelPaymentPressed, ev.PaymentResolved, ev.CashTaken,
     ev.SaleCancelled, ev.ReprintRequested, ev.HelpPressed, ev.HelpCancelled, ev.StaffUnlocked,
+    ev.HelpHeld,
 )
 
 

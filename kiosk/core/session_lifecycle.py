@@ -22,7 +22,7 @@ from kiosk.core.effects import (
     RecordStaffAction,
     ShowMessage,
 )
-from kiosk.core.events import TERMINAL, PaymentOutcome
+from kiosk.core.events import PaymentOutcome
 from kiosk.core.money import Money
 from kiosk.core.pricing import PricingError, price_basket
 from kiosk.core.sale import Sale, SaleStatus, StaffAction, stock_movements
@@ -35,26 +35,6 @@ from kiosk.core.session_model import (
     SessionContext,
     SessionState,
 )
-
-_PHASE_LIGHT = {
-    S.ATTRACT: "idle", S.SCANNING: "busy", S.AWAITING_APPROVAL: "staff", S.PAYMENT: "busy",
-    S.PAYMENT_UNKNOWN: "staff", S.PAID: "busy", S.RECEIPT: "busy", S.OUT_OF_ORDER: "error",
-}
-_OVERLAY_LIGHT = {S.LOCKED: "locked", S.HELP: "help", S.ASSISTED: "busy"}
-
-
-def light_pattern(session: Session) -> str:
-    """The tower light for a session; the loop sets it whenever it changes.
-
-    A shopper mid-sale with the card terminal down needs a person (to take cash or cancel),
-    so the light calls staff just as it does for an age check.
-    """
-    top = session.top
-    if top is not None:
-        return _OVERLAY_LIGHT[top]
-    if session.phase in BASKET_OPEN and TERMINAL in session.devices_down:
-        return "staff"
-    return _PHASE_LIGHT[session.phase]
 
 
 def empty_basket(currency: str) -> PricedBasket:

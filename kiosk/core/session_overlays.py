@@ -19,6 +19,7 @@ from kiosk.core.effects import PublishEvent, ShowMessage
 from kiosk.core.events import (
     AssistedExited,
     HelpCancelled,
+    HelpHeld,
     HelpPressed,
     KioskLocked,
     KioskUnlocked,
@@ -40,6 +41,13 @@ def on_help_pressed(session: Session, event: HelpPressed, ctx: SessionContext) -
     detail = {"sale_id": ctx.sale_id(session.sale_number), "state": session.state.value}
     return Outcome(helped, (PublishEvent("help-requested", detail),
                             ShowMessage("help-coming", {})))
+
+
+def on_help_held(session: Session, event: HelpHeld, ctx: SessionContext) -> Outcome:
+    """Staff held the tower's help button: ask for their PIN, as a staff badge scan does."""
+    if session.top is S.ASSISTED:
+        return reject(session, "staff-present", "A staff member is already signed in")
+    return Outcome(session, (ShowMessage("staff-pin", {}),))
 
 
 def on_help_cancelled(session: Session, event: HelpCancelled, ctx: SessionContext) -> Outcome:

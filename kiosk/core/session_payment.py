@@ -205,10 +205,15 @@ def _complete(session: Session, ctx: SessionContext, at: datetime,
 
 def _late_answer(session: Session, ctx: SessionContext, current: Attempt,
                  event: PaymentResult) -> Outcome:
-    """The terminal spoke after we declared the attempt unknown: keep it for staff to see."""
+    """The terminal spoke after we declared the attempt unknown (late, or found by a recovery):
+    keep it for staff to see. It settles nothing; an approval's card data and receipt stay on
+    the attempt, so a staff resolution as approved puts them on the shopper's receipt."""
     if current.late_answer is event.outcome:
         return reject(session, "stale-payment", STALE)
-    noted = _replace_attempt(session, replace(current, late_answer=event.outcome))
+    auth = dict(current.auth)
+    if event.outcome is PaymentOutcome.APPROVED:
+        auth.update({key: value for key, value in event.auth.items() if key != "reason"})
+    noted = _replace_attempt(session, replace(current, late_answer=event.outcome, auth=auth))
     detail = {"attempt_id": current.attempt_id, "outcome": event.outcome.value}
     return Outcome(noted, (
         _record(ctx, session, current, f"late-{event.outcome.value}", event.at,

@@ -9,12 +9,15 @@ configuration asks for simulators; the appliance configuration asks for none.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 
-from kiosk.config import REPO_CONFIG, DevicesConfig, PrinterConfig, TerminalConfig
-from kiosk.hw.camera import CameraScanner, Scanner, SimulatedScanner
+from kiosk.config import REPO_CONFIG, DevicesConfig, LightConfig, PrinterConfig, TerminalConfig
+from kiosk.errors import DeviceError
+from kiosk.hw.camera import Scanner, build_scanner
+from kiosk.hw.concert.driver import ConcertTerminal
 from kiosk.hw.health import (
     CAMERA,
     DEVICE_NAMES,
@@ -24,17 +27,26 @@ from kiosk.hw.health import (
     DeviceHealth,
     Post,
 )
-from kiosk.hw.light import BlinkTiming, LightPins, TowerLight
-from kiosk.hw.printer import (
-    ReceiptPrinter,
-    SimulatedTransport,
+from kiosk.hw.light import BlinkTiming, LightSetup, TowerLight
+from kiosk.hw.printer import ReceiptPrinter, StatusOptions
+from kiosk.hw.printer_profile import PAPER_DOTS, paper_profile
+from kiosk.hw.printer_simulated import SimulatedTransport
+from kiosk.hw.printer_transport import (
     Transport,
     file_transport,
     network_transport,
     serial_transport,
     usb_transport,
 )
-from kiosk.hw.terminal import PaymentTerminal, SimulatedTerminal, real_terminal
+from kiosk.hw.terminal import (
+    NO_TERMINAL_ACTION,
+    Driver,
+    PaymentTerminal,
+    SimulatedTerminal,
+    TerminalSettings,
+    real_terminal,
+)
+from kiosk.hw.zvt.driver import ZvtTerminal
 
 RECEIPTS_DIR = "receipts"
 
@@ -46,7 +58,8 @@ class SimulatorOptions:
     terminal_delay_s: float = 2.0
     terminal_faults: tuple[str, ...] = ()
     printer_faults: tuple[str, ...] = ()
-    light_timing: BlinkTiming = field(default_factory=BlinkTiming)
+    camera_faults: tuple[str, ...] = ()  # kiosk.hw.camera_faults: stall@N, black@N-M, raise@N
+    light_timing: BlinkTiming | None = None  # None: the configured blink and flash times
 
 
 @dataclass
@@ -91,7 +104,12 @@ def _printer_transport(cfg: PrinterConfig, data_dir: Path,
                        sim: SimulatorOptions) -> tuple[Transport, str]:
     if cfg.mode == "simulated":
         receipts = data_dir / RECEIPTS_DIR
-        return SimulatedTransport(receipts, sim.printer_faults), f"receipts in {receipts}"
+        try:
+            dots = paper_profile(cfg.profile, cfg.paper_mm, cfg.columns).dots
+        except DeviceError:  # the printer reports the bad profile itself and prints nothing
+            dots = PAPER_DOTS[cfg.paper_mm]
+        return (SimulatedTransport(receipts, sim.printer_faults, paper_dots=dots),
+                f"receipts in {receipts}")
     if cfg.transport == "usb":
         where = f"usb {cfg.usb_vendor:04x}:{cfg.usb_product:04x}"
         return usb_transport(cfg.usb_vendor, cfg.usb_product), where
@@ -102,19 +120,82 @@ def _printer_transport(cfg: PrinterConfig, data_dir: Path,
     return file_transport(cfg.file), f"file {cfg.file}"
 
 
+def _printer(cfg: PrinterConfig, data_dir: Path, post: Post, sim: SimulatorOptions,
+             devices: Devices) -> None:
+    transport, where = _printer_transport(cfg, data_dir, sim)
+    status = StatusOptions(cfg.status_query, cfg.status_timeout_s, cfg.status_interval_s)
+    printer = ReceiptPrinter(transport, data_dir, post, profile=cfg.profile,
+                             paper_mm=cfg.paper_mm, columns=cfg.columns, status=status)
+    printer.start_monitor()
+    devices.printer = printer
+    devices.sources[PRINTER] = f"{where}, profile {cfg.profile}"  # health tells the paper
+
+
+# The protocol drivers a real terminal can use (devices.terminal.protocol).
+PROTOCOL_DRIVERS: Mapping[str, Driver] = MappingProxyType({"zvt": ZvtTerminal,
+                                                           "concert": ConcertTerminal})
+
+
+def terminal_password(cfg: TerminalConfig, base_dir: Path) -> str:
+    """The ZVT password: ``password``, else the first line of ``password_file`` (a secret kept
+    out of the configuration); a file that cannot be read is a device failure naming it."""
+    if cfg.password or not cfg.password_file:
+        return cfg.password
+    path = Path(cfg.password_file)
+    path = path if path.is_absolute() else base_dir / path
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DeviceError(f"Card terminal password file {path} cannot be read", str(exc),
+                          "Fix devices.terminal.password_file. " + NO_TERMINAL_ACTION) from None
+    password = lines[0].strip() if lines else ""
+    if not (len(password) == 6 and password.isdigit()):
+        raise DeviceError(f"Card terminal password file {path} does not hold six digits",
+                          "its first line is the ZVT password",
+                          "Fix the file. " + NO_TERMINAL_ACTION)
+    return password
+
+
+def terminal_settings(cfg: TerminalConfig, base_dir: Path) -> TerminalSettings:
+    return TerminalSettings(
+        protocol=cfg.protocol, port=cfg.port, baudrate=cfg.baudrate, currency=cfg.currency,
+        password=terminal_password(cfg, base_dir) if cfg.protocol == "zvt" else "",
+        pos_number=cfg.pos_number, long_answer=cfg.long_answer, ack_timeout_s=cfg.ack_timeout_s,
+        answer_timeout_s=cfg.answer_timeout_s, timeout_s=cfg.timeout_s,
+        completion_timeout_s=cfg.completion_timeout_s, reconnect_s=cfg.reconnect_s)
+
+
 def _terminal(cfg: TerminalConfig, post: Post, sim: SimulatorOptions,
-              devices: Devices) -> None:
+              devices: Devices, base_dir: Path) -> None:
     if cfg.mode == "simulated":
         devices.terminal = SimulatedTerminal(post, delay_s=sim.terminal_delay_s,
                                              faults=sim.terminal_faults, timeout_s=cfg.timeout_s)
         devices.sources[TERMINAL] = "in-process simulator"
         return
     devices.sources[TERMINAL] = f"{cfg.protocol} on {cfg.port}"
-    terminal, health = real_terminal(cfg.protocol, cfg.port, cfg.baudrate, cfg.timeout_s, post)
+    try:
+        settings = terminal_settings(cfg, base_dir)
+    except DeviceError as exc:
+        terminal, health = None, DeviceHealth.failed(TERMINAL, exc, simulated=False)
+    else:
+        terminal, health = real_terminal(settings, post, PROTOCOL_DRIVERS)
     if terminal is None:
         devices.unavailable[TERMINAL] = health
         post(health)
     devices.terminal = terminal
+
+
+def _light(cfg: LightConfig, post: Post, sim: SimulatorOptions, devices: Devices) -> None:
+    setup = LightSetup.from_config(cfg)
+    if cfg.mode == "simulated":
+        if sim.light_timing is not None:
+            setup = replace(setup, timing=sim.light_timing)
+        devices.light = TowerLight.simulated(setup, post)
+    else:
+        devices.light = TowerLight.real(setup, post)
+    pins = setup.pins
+    devices.sources[LIGHT] = (f"pins red {pins.red} amber {pins.amber} green {pins.green} "
+                              f"buzzer {pins.buzzer} help {pins.help_button}")
 
 
 def build_devices(cfg: DevicesConfig, *, data_dir: Path, post: Post,
@@ -126,32 +207,17 @@ def build_devices(cfg: DevicesConfig, *, data_dir: Path, post: Post,
     configuration's paths are relative to it).
     """
     devices = Devices(cfg)
-    camera = cfg.camera
-    if camera.mode == "simulated":
-        images = Path(camera.images)
-        images = images if images.is_absolute() else (base_dir or REPO_CONFIG.parent) / images
-        devices.scanner = SimulatedScanner(images)
-        devices.sources[CAMERA] = f"images from {camera.images}"
-    elif camera.mode == "real":
-        devices.scanner = CameraScanner(camera.device, width=camera.width,
-                                        height=camera.height, fps=camera.fps)
-        devices.sources[CAMERA] = f"{camera.device} {camera.width}x{camera.height}@{camera.fps}"
-    if devices.scanner is not None:
+    if cfg.camera.mode != "off":
+        devices.scanner, devices.sources[CAMERA] = build_scanner(
+            cfg.camera, data_dir=data_dir, base_dir=base_dir or REPO_CONFIG.parent,
+            faults=simulators.camera_faults)
         devices.scanner.start(post)
     if cfg.printer.mode != "off":
-        transport, where = _printer_transport(cfg.printer, data_dir, simulators)
-        devices.printer = ReceiptPrinter(transport, data_dir, post, cfg.printer.profile)
-        devices.sources[PRINTER] = f"{where}, profile {cfg.printer.profile}"
-    light = cfg.light
-    if light.mode != "off":
-        pins = LightPins(light.red_pin, light.amber_pin, light.green_pin, light.buzzer_pin,
-                         light.help_button_pin)
-        build = TowerLight.simulated if light.mode == "simulated" else TowerLight.real
-        devices.light = build(pins, light.patterns, post, simulators.light_timing)
-        devices.sources[LIGHT] = (f"pins red {pins.red} amber {pins.amber} green {pins.green} "
-                                  f"buzzer {pins.buzzer} help {pins.help_button}")
+        _printer(cfg.printer, data_dir, post, simulators, devices)
+    if cfg.light.mode != "off":
+        _light(cfg.light, post, simulators, devices)
     if cfg.terminal.mode != "off":
-        _terminal(cfg.terminal, post, simulators, devices)
+        _terminal(cfg.terminal, post, simulators, devices, base_dir or REPO_CONFIG.parent)
     return devices
 
 

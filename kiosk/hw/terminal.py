@@ -1,18 +1,21 @@
-"""The payment terminal: its interface, the in-process simulator, and the serial port check.
+"""The payment terminal: its interface, what every driver shares, and the in-process simulator.
 
 A payment is asynchronous. :meth:`PaymentTerminal.authorise` returns at once; the terminal
 posts :class:`TerminalStatus` while it talks to the card holder ("insert-card", "enter-pin", ...)
-and exactly one :class:`TerminalOutcome` at the end. Every request carries an ``attempt_id``
-that the journal recorded first: asking again with the same id never charges again, it only
-repeats the answer (Odoo's IoT drivers do the same with their action ids).
+and one :class:`TerminalOutcome` at the end. Every request carries an ``attempt_id`` that the
+journal recorded first: asking again with the same id never charges again, it only repeats the
+answer (:class:`AttemptBook`; Odoo's IoT drivers do the same with their action ids).
 
 ``approved``, ``declined`` and ``cancelled`` are answers; ``unknown`` means the request went out
-and no clear answer came back. The kiosk never guesses what became of it: staff resolve it from
-the terminal's own journal (DESIGN.md).
+and no clear answer came back. The kiosk never guesses what became of it: staff resolve it, from
+the terminal's own receipt or with what the protocol offers (:class:`Capabilities`: ZVT can ask
+for the last receipt again, reverse a payment and refund; Concert V2 cannot). An answer that
+arrives after ``unknown`` (a late answer, or one a recovery found) is posted as another
+:class:`TerminalOutcome` for the same attempt, and the session keeps it for staff to see.
 
-Real terminals speak ZVT or Concert V2 over a serial line; those drivers arrive with issue 5 and
-register themselves in :data:`PROTOCOL_DRIVERS`. Until a protocol has a driver, a real terminal
-is reported *unavailable* (after checking its port), so the shopper sees "card payment
+Real terminals speak ZVT (:mod:`kiosk.hw.zvt`) or Concert V2 (:mod:`kiosk.hw.concert`) on a
+serial line; :func:`real_terminal` opens one (the factory names the drivers). A port that is
+missing or held by another program is a health failure: the shopper sees "card payment
 unavailable" and staff are called; nothing pretends to take a payment it cannot take.
 """
 
@@ -21,7 +24,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Protocol
@@ -35,6 +38,259 @@ from kiosk.hw.health import TERMINAL, DeviceHealth, HealthReporter, Post
 
 NO_TERMINAL_ACTION = "Card payment is unavailable; staff are called to take the payment."
 REMEMBERED_ATTEMPTS = 1000  # answers kept for repeated requests; the journal keeps them all
+
+# What the screen may be asked to show while the terminal talks to the card holder.
+STATUS_KEYS = frozenset({"insert-card", "enter-pin", "wrong-pin", "processing", "remove-card",
+                         "card-not-accepted", "approved", "declined"})
+
+# ISO 4217 numeric codes, which both protocols send, for the currencies the kiosk knows.
+CURRENCY_NUMERIC: Mapping[str, int] = {
+    "EUR": 978, "GBP": 826, "USD": 840, "CHF": 756, "CNY": 156, "SEK": 752, "NOK": 578,
+    "DKK": 208, "PLN": 985, "CZK": 203, "HUF": 348, "CAD": 124, "AUD": 36, "NZD": 554,
+    "HKD": 344, "SGD": 702, "JPY": 392, "KRW": 410, "ISK": 352, "KWD": 414, "BHD": 48,
+    "TND": 788,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalStatus:
+    """What the terminal asks of the shopper now; the screen shows the matching message."""
+
+    attempt_id: str
+    message_key: str  # one of STATUS_KEYS
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalOutcome:
+    """The final answer for an attempt (or a late one, after ``unknown``).
+
+    ``amount`` is what the terminal reports having charged, the requested amount when it does
+    not say. ``receipt_lines`` is the shopper's copy of the terminal's receipt, printed on the
+    kiosk's receipt; ``merchant_lines`` the store's copy, kept in the journal.
+    """
+
+    attempt_id: str
+    outcome: PaymentOutcome
+    amount: Money
+    auth_code: str = ""
+    masked_pan: str = ""
+    card_type: str = ""
+    terminal_id: str = ""
+    receipt_lines: tuple[str, ...] = ()
+    detail: str = ""
+    trace_no: str = ""
+    receipt_no: str = ""
+    merchant_lines: tuple[str, ...] = ()
+    result_code: str = ""  # the protocol's own code, in hex (ZVT) or as sent (Concert)
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalReport:
+    """The answer to a staff action or a recovery that is not a payment's outcome."""
+
+    action: str  # "status", "reversal", "refund", "recovery"
+    ok: bool
+    detail: str
+    attempt_id: str = ""
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a protocol lets the kiosk do beyond paying (data, not branches, per protocol)."""
+
+    cancel: bool = False  # ask the terminal to stop a payment in progress
+    status_enquiry: bool = False  # ask the terminal how it is
+    recovery: bool = False  # ask the terminal what became of its last transaction
+    reversal: bool = False  # undo an approved payment of today by its receipt number
+    refund: bool = False  # pay an amount back to a card
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalSettings:
+    """A real terminal's configuration as plain values (the factory builds it from config).
+
+    Timeouts per phase: ``ack_timeout_s`` for the one-byte ACK/NAK of the link, ``answer_s``
+    for the terminal's first answer to a command, ``timeout_s`` for the card holder's dialogue
+    up to the result, ``completion_s`` from the result to the end of the dialogue (receipt
+    lines, completion), ``reconnect_s`` between attempts to reach a terminal that is down.
+    """
+
+    protocol: str
+    port: str
+    baudrate: int
+    currency: str
+    password: str = ""
+    pos_number: str = "01"
+    long_answer: bool = True
+    ack_timeout_s: float = 1.0
+    answer_timeout_s: float = 5.0
+    timeout_s: float = 120.0
+    completion_timeout_s: float = 30.0
+    reconnect_s: float = 30.0
+
+    @property
+    def currency_numeric(self) -> int:
+        return CURRENCY_NUMERIC[self.currency]
+
+
+class PaymentRequestError(KioskError, ValueError):
+    """A payment request the kiosk should never have made (bad amount, reused attempt id)."""
+
+
+class PaymentTerminal(Protocol):
+    """What the shell needs of a card terminal; every driver and the simulator provide it.
+
+    ``authorise`` returns at once; progress (:class:`TerminalStatus`), the final answer
+    (:class:`TerminalOutcome`) and staff reports (:class:`TerminalReport`) are posted from the
+    driver's thread. The same ``attempt_id`` asked again never charges again.
+    """
+
+    capabilities: Capabilities
+
+    def authorise(self, attempt_id: str, sale_id: str, amount: Money) -> None: ...
+
+    def cancel(self, attempt_id: str) -> None: ...
+
+    def recover(self, attempt_id: str, sale_id: str, amount: Money) -> None: ...
+
+    def enquire(self) -> None: ...
+
+    def reverse(self, attempt_id: str, receipt_no: str, amount: Money) -> None: ...
+
+    def refund(self, refund_id: str, amount: Money) -> None: ...
+
+    def status(self) -> DeviceHealth: ...
+
+    def close(self) -> None: ...
+
+
+Driver = Callable[[TerminalSettings, Post], PaymentTerminal]
+
+
+def mask_pan(pan: str) -> str:
+    """A card number as a receipt and the journal may show it (``*`` masks a digit).
+
+    The terminal's masking is kept when at most the first six and last four digits show (what
+    PCI DSS allows on a receipt); anything more is masked here, so a full card number from a
+    terminal set up to send one never reaches the journal.
+    """
+    head = pan[:6] if len(pan) > 12 else ""
+    if not pan[len(head):-4].strip("*"):
+        return pan
+    return head + "*" * (len(pan) - len(head) - 4) + pan[-4:]
+
+
+@dataclass
+class _Entry:
+    sale_id: str
+    amount: Money
+    outcome: TerminalOutcome | None = None
+
+
+class AttemptBook:
+    """Which attempts a terminal was asked for, and their answers: never charge twice.
+
+    :meth:`admit` says whether a request is new (send it), in progress (do nothing: its one
+    outcome will come) or answered (post that answer again). Memory is bounded for a kiosk
+    that runs for months; only answered attempts are forgotten, oldest first.
+    """
+
+    NEW = "new"
+    PENDING = "pending"
+
+    def __init__(self, limit: int = REMEMBERED_ATTEMPTS) -> None:
+        self._limit = limit
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def admit(self, attempt_id: str, sale_id: str, amount: Money) -> str | TerminalOutcome:
+        if amount.minor <= 0:
+            raise PaymentRequestError(f"payment {attempt_id} asks for {amount}",
+                                      "a card payment must be a positive amount")
+        with self._lock:
+            known = self._entries.get(attempt_id)
+            if known is None:
+                self._entries[attempt_id] = _Entry(sale_id, amount)
+                self._forget_oldest()
+                return self.NEW
+        if (known.sale_id, known.amount) != (sale_id, amount):
+            raise PaymentRequestError(
+                f"attempt {attempt_id} was first made for sale {known.sale_id} over "
+                f"{known.amount}", "an attempt id never changes its sale or amount",
+                "Start a new attempt with a new id.")
+        return known.outcome if known.outcome is not None else self.PENDING
+
+    def answer(self, outcome: TerminalOutcome) -> None:
+        """Keep the first answer; a late answer is posted but does not replace it."""
+        with self._lock:
+            entry = self._entries.get(outcome.attempt_id)
+            if entry is not None and entry.outcome is None:
+                entry.outcome = outcome
+
+    def pending(self, attempt_id: str) -> bool:
+        with self._lock:
+            entry = self._entries.get(attempt_id)
+            return entry is not None and entry.outcome is None
+
+    def _forget_oldest(self) -> None:
+        excess = len(self._entries) - self._limit
+        if excess > 0:
+            done = [key for key, e in self._entries.items() if e.outcome is not None][:excess]
+            for key in done:
+                del self._entries[key]
+
+
+def _port_error(port: str, exc: BaseException) -> DeviceError:
+    text = str(exc)
+    if "lock" in text.lower() or "busy" in text.lower():
+        return DeviceError(f"Card terminal port {port} is busy",
+                           f"another program holds the serial port ({text})",
+                           "Stop the other program using it (only the kiosk may talk to the "
+                           "terminal). " + NO_TERMINAL_ACTION)
+    return DeviceError(f"Card terminal not found on {port}",
+                       f"the serial port cannot be opened ({text})",
+                       "Check the terminal's cable and power and devices.terminal.port. "
+                       + NO_TERMINAL_ACTION)
+
+
+def open_port(port: str, baudrate: int) -> serial.Serial:
+    """Open the terminal's port for this process alone (a second program would garble the
+    line); raises :class:`DeviceError` saying whether it is missing or busy."""
+    try:
+        return serial.Serial(port, baudrate, timeout=0, write_timeout=5, exclusive=True)
+    except (serial.SerialException, ValueError, OSError) as exc:
+        raise _port_error(port, exc) from None
+
+
+def probe_port(port: str, baudrate: int) -> DeviceError | None:
+    """Whether the terminal's serial port can be opened (and is then closed again)."""
+    try:
+        open_port(port, baudrate).close()
+    except DeviceError as exc:
+        return exc
+    return None
+
+
+def real_terminal(settings: TerminalSettings, post: Post,
+                  drivers: Mapping[str, Driver]) -> tuple[PaymentTerminal | None, DeviceHealth]:
+    """A real terminal, or None and the health saying why it is unavailable.
+
+    A port missing at start is a failure reported now; the kiosk tries again when restarted
+    (``kiosk devices`` shows it). Once a driver runs, it reconnects by itself.
+    """
+    problem = probe_port(settings.port, settings.baudrate)
+    if problem is None and settings.protocol not in drivers:
+        problem = DeviceError(f"Card terminal on {settings.port} cannot be used",
+                              f"the kiosk has no driver for the protocol {settings.protocol}",
+                              NO_TERMINAL_ACTION)
+    if problem is not None:
+        return None, DeviceHealth.failed(TERMINAL, problem, simulated=False)
+    terminal = drivers[settings.protocol](settings, post)
+    return terminal, terminal.status()
+
+
+# --- the in-process simulator (the demo's terminal) ----------------------------------------------
 
 # The simulator's fault script: one entry per new attempt, in order; "approve" when exhausted.
 FAULTS = MappingProxyType({
@@ -59,90 +315,6 @@ CARD_READ = frozenset({"decline", "unknown", "no-answer"})  # the card was read:
 
 
 @dataclass(frozen=True, slots=True)
-class TerminalStatus:
-    """What the terminal asks of the shopper now; the screen shows the matching message."""
-
-    attempt_id: str
-    message_key: str  # "insert-card", "enter-pin", "processing", "remove-card"
-
-
-@dataclass(frozen=True, slots=True)
-class TerminalOutcome:
-    """The one final answer for an attempt. ``amount`` is the amount that was requested."""
-
-    attempt_id: str
-    outcome: PaymentOutcome
-    amount: Money
-    auth_code: str = ""
-    masked_pan: str = ""
-    card_type: str = ""
-    terminal_id: str = ""
-    receipt_lines: tuple[str, ...] = ()
-    detail: str = ""
-
-
-class PaymentRequestError(KioskError, ValueError):
-    """A payment request the kiosk should never have made (bad amount, reused attempt id)."""
-
-
-class PaymentTerminal(Protocol):
-    """What the shell needs of a card terminal; every driver and the simulator provide it.
-
-    ``authorise`` returns at once; the terminal's progress (:class:`TerminalStatus`) and its one
-    final answer (:class:`TerminalOutcome`) are posted from the driver's thread. The same
-    ``attempt_id`` asked again never charges again: the stored answer is posted once more.
-    """
-
-    def authorise(self, attempt_id: str, sale_id: str, amount: Money) -> None: ...
-
-    def cancel(self, attempt_id: str) -> None: ...
-
-    def status(self) -> DeviceHealth: ...
-
-    def close(self) -> None: ...
-
-
-# Issue 5 registers "zvt" and "concert" here: (port, baudrate, timeout_s, post) -> terminal.
-PROTOCOL_DRIVERS: dict[str, Callable[[str, int, float, Post], PaymentTerminal]] = {}
-
-
-def probe_port(port: str, baudrate: int) -> DeviceError | None:
-    """Whether the terminal's serial port can be opened (and is then closed again)."""
-    try:
-        with serial.Serial(port, baudrate, timeout=0):
-            return None
-    except (serial.SerialException, ValueError, OSError) as exc:
-        return DeviceError(f"Card terminal not found on {port}",
-                           f"the serial port cannot be opened ({exc})",
-                           "Check the terminal's cable and power and devices.terminal.port. "
-                           + NO_TERMINAL_ACTION)
-
-
-def real_terminal(protocol: str, port: str, baudrate: int, timeout_s: float,
-                  post: Post) -> tuple[PaymentTerminal | None, DeviceHealth]:
-    """A real terminal on ``port``, or None and the health saying why it is unavailable."""
-    problem = probe_port(port, baudrate)
-    if problem is not None:
-        return None, DeviceHealth.failed(TERMINAL, problem, simulated=False)
-    driver = PROTOCOL_DRIVERS.get(protocol)
-    if driver is None:
-        error = DeviceError(f"Card terminal on {port} cannot be used",
-                            f"the protocol driver for {protocol} arrives with issue 5",
-                            NO_TERMINAL_ACTION)
-        return None, DeviceHealth.failed(TERMINAL, error, simulated=False)
-    terminal = driver(port, baudrate, timeout_s, post)
-    return terminal, terminal.status()
-
-
-@dataclass
-class _Attempt:
-    sale_id: str
-    amount: Money
-    stop: threading.Event = field(default_factory=threading.Event)
-    outcome: TerminalOutcome | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class SimulatedCard:
     """What the simulated card holder's card looks like on outcomes and receipts."""
 
@@ -154,9 +326,13 @@ class SimulatedTerminal:
     """An in-process card terminal that answers after ``delay_s`` and fails on request.
 
     ``faults`` is the script (see :data:`FAULTS`), one entry consumed per new attempt, so a
-    test or a demo says "the second payment is declined" and it is. One worker thread handles
-    attempts in order, as a real terminal handles one card at a time.
+    demo says "the second payment is declined" and it is. One worker thread handles attempts
+    in order, as a real terminal handles one card at a time. It keeps no journal of its own,
+    so it offers no recovery, reversal or refund: the protocol simulators
+    (``kiosk-terminal-sim``) are the way to exercise those.
     """
+
+    capabilities = Capabilities(cancel=True)
 
     def __init__(self, post: Post, *, delay_s: float = 2.0, faults: Sequence[str] = (),
                  timeout_s: float = 120.0, terminal_id: str = "SIM00001",
@@ -165,14 +341,12 @@ class SimulatedTerminal:
         if unknown:
             raise PaymentRequestError(f"unknown terminal simulator faults {unknown}",
                                       f"the faults are {', '.join(FAULTS)}")
-        self.delay_s = delay_s
-        self.timeout_s = timeout_s
-        self.terminal_id = terminal_id
-        self.card = card
+        self.delay_s, self.timeout_s, self.terminal_id, self.card = (delay_s, timeout_s,
+                                                                     terminal_id, card)
         self._post = post
         self._faults = list(faults)
-        self._attempts: OrderedDict[str, _Attempt] = OrderedDict()
-        self._lock = threading.Lock()
+        self._book = AttemptBook()
+        self._requests: dict[str, tuple[Money, threading.Event]] = {}
         self._work: queue.Queue[str | None] = queue.Queue()
         self._closed = threading.Event()
         self._busy: str | None = None
@@ -183,42 +357,37 @@ class SimulatedTerminal:
         self._thread.start()
 
     def authorise(self, attempt_id: str, sale_id: str, amount: Money) -> None:
-        if amount.minor <= 0:
-            raise PaymentRequestError(f"payment {attempt_id} asks for {amount}",
-                                      "a card payment must be a positive amount")
         if self._closed.is_set():
             raise DeviceError("Card terminal simulator is closed", "the kiosk is shutting down")
-        with self._lock:
-            known = self._attempts.get(attempt_id)
-            if known is None:
-                self._attempts[attempt_id] = _Attempt(sale_id, amount)
-                self._forget_oldest()
-        if known is None:
+        admitted = self._book.admit(attempt_id, sale_id, amount)
+        if admitted == AttemptBook.NEW:
+            self._requests[attempt_id] = (amount, threading.Event())
             self._work.put(attempt_id)
-            return
-        if (known.sale_id, known.amount) != (sale_id, amount):
-            raise PaymentRequestError(
-                f"attempt {attempt_id} was first made for sale {known.sale_id} over "
-                f"{known.amount}", "an attempt id never changes its sale or amount",
-                "Start a new attempt with a new id.")
-        if known.outcome is not None:
-            self._post(known.outcome)  # the same answer again; nothing is charged twice
-        # still in progress: its one outcome will be posted when it comes
-
-    def _forget_oldest(self) -> None:
-        """Bound memory on a kiosk that runs for months; only answered attempts are dropped."""
-        excess = len(self._attempts) - REMEMBERED_ATTEMPTS
-        if excess > 0:
-            done = [key for key, a in self._attempts.items() if a.outcome is not None][:excess]
-            for key in done:
-                del self._attempts[key]
+        elif isinstance(admitted, TerminalOutcome):
+            self._post(admitted)  # the same answer again; nothing is charged twice
 
     def cancel(self, attempt_id: str) -> None:
         """Ask to stop; honoured until the card has been read, as on a real terminal."""
-        with self._lock:
-            attempt = self._attempts.get(attempt_id)
-        if attempt is not None and attempt.outcome is None:
-            attempt.stop.set()
+        request = self._requests.get(attempt_id)
+        if request is not None and self._book.pending(attempt_id):
+            request[1].set()
+
+    def _no_journal(self, action: str, attempt_id: str = "") -> None:
+        self._post(TerminalReport(action, False, "The in-process terminal simulator keeps no "
+                                  "journal: check the sale with the demo's own records.",
+                                  attempt_id))
+
+    def recover(self, attempt_id: str, sale_id: str, amount: Money) -> None:
+        self._no_journal("recovery", attempt_id)
+
+    def enquire(self) -> None:
+        self._post(TerminalReport("status", True, self.status().detail))
+
+    def reverse(self, attempt_id: str, receipt_no: str, amount: Money) -> None:
+        self._no_journal("reversal", attempt_id)
+
+    def refund(self, refund_id: str, amount: Money) -> None:
+        self._no_journal("refund", refund_id)
 
     def status(self) -> DeviceHealth:
         busy = self._busy
@@ -230,68 +399,64 @@ class SimulatedTerminal:
     def close(self) -> None:
         """Stop the worker; an attempt in progress gets no outcome (the journal shows it open)."""
         self._closed.set()
-        with self._lock:
-            for attempt in self._attempts.values():
-                attempt.stop.set()  # wake the worker at once
+        for _, stop in list(self._requests.values()):
+            stop.set()  # wake the worker at once
         self._work.put(None)
         self._thread.join()
 
     def _serve(self) -> None:
         while (attempt_id := self._work.get()) is not None:
-            with self._lock:
-                attempt = self._attempts.get(attempt_id)
-                fault = self._faults.pop(0) if self._faults else "approve"
-            if attempt is None:
-                continue
+            fault = self._faults.pop(0) if self._faults else "approve"
             self._busy = attempt_id
-            outcome = self._run(attempt_id, attempt, fault)
+            outcome = self._run(attempt_id, fault)
             self._busy = None
             if outcome is None:
                 return  # closed while working
-            with self._lock:
-                attempt.outcome = outcome
+            self._requests.pop(attempt_id, None)
+            self._book.answer(outcome)
             self._post(outcome)
 
-    def _wait(self, attempt: _Attempt, seconds: float) -> bool:
+    def _wait(self, attempt_id: str, seconds: float) -> bool:
         """Sleep in the terminal's time; True when the shopper or the kiosk cancelled."""
-        return attempt.stop.wait(seconds) or self._closed.is_set()
+        return self._requests[attempt_id][1].wait(seconds) or self._closed.is_set()
 
-    def _run(self, attempt_id: str, attempt: _Attempt, fault: str) -> TerminalOutcome | None:
+    def _run(self, attempt_id: str, fault: str) -> TerminalOutcome | None:
         """The terminal's dialogue with the card holder; None when closed meanwhile."""
         step = self.delay_s / 3
         for key in ("insert-card", "enter-pin"):
             self._post(TerminalStatus(attempt_id, key))
-            if self._wait(attempt, step):
+            if self._wait(attempt_id, step):
                 return None if self._closed.is_set() else self._answer(
-                    attempt_id, attempt, "cancelled-at-kiosk")
+                    attempt_id, "cancelled-at-kiosk")
             if key == "insert-card" and fault in CARD_PHASE_FAULTS:
-                return self._answer(attempt_id, attempt, fault)
+                return self._answer(attempt_id, fault)
         self._post(TerminalStatus(attempt_id, "processing"))  # too late to cancel now
         if self._closed.wait(self.timeout_s if fault == "no-answer" else step):
             return None
         if fault != "no-answer":
             self._post(TerminalStatus(attempt_id, "remove-card"))
         if fault == "approve":
-            return self._approved(attempt_id, attempt)
-        return self._answer(attempt_id, attempt, fault)
+            return self._approved(attempt_id)
+        return self._answer(attempt_id, fault)
 
-    def _answer(self, attempt_id: str, attempt: _Attempt, fault: str) -> TerminalOutcome:
+    def _answer(self, attempt_id: str, fault: str) -> TerminalOutcome:
         outcome, detail = ANSWERS[fault]
         card_read = fault in CARD_READ
-        return TerminalOutcome(attempt_id, outcome, attempt.amount,
+        return TerminalOutcome(attempt_id, outcome, self._requests[attempt_id][0],
                                masked_pan=self.card.masked_pan if card_read else "",
                                card_type=self.card.card_type if card_read else "",
                                terminal_id=self.terminal_id,
                                detail=detail.format(timeout_s=self.timeout_s) + " (simulated)")
 
-    def _approved(self, attempt_id: str, attempt: _Attempt) -> TerminalOutcome:
+    def _approved(self, attempt_id: str) -> TerminalOutcome:
         self._approvals += 1
         auth_code = f"{self._approvals:06d}"
+        amount = self._requests[attempt_id][0]
         receipt = ("CARD PAYMENT - SIMULATED TERMINAL", f"Terminal {self.terminal_id}",
                    f"{self.card.card_type} {self.card.masked_pan}",
-                   f"Amount {attempt.amount}", f"Auth code {auth_code}", "APPROVED",
+                   f"Amount {amount}", f"Auth code {auth_code}", "APPROVED",
                    "NOT A REAL PAYMENT")
-        return TerminalOutcome(attempt_id, PaymentOutcome.APPROVED, attempt.amount,
+        return TerminalOutcome(attempt_id, PaymentOutcome.APPROVED, amount,
                                auth_code=auth_code, masked_pan=self.card.masked_pan,
                                card_type=self.card.card_type, terminal_id=self.terminal_id,
                                receipt_lines=receipt, detail="approved (simulated)")

@@ -1,34 +1,27 @@
-"""The tower light on gpiozero's MockFactory: what the pins do for each configured pattern."""
+"""The tower light on gpiozero's MockFactory: what the pins do for each pattern and each beep."""
 
 from __future__ import annotations
 
 import queue
-import time
+import sys
 from collections.abc import Iterator
+from datetime import time
 
 import pytest
-from gpiozero import Device
-from gpiozero.pins.mock import MockFactory, MockPin
+from light_helpers import SETUP, pin, show, simulated, states, wait_for_changes
 
-from kiosk.hw.health import DeviceHealth
-from kiosk.hw.light import (
-    BlinkTiming,
-    HelpButtonPressed,
+from kiosk.core.light_patterns import (
+    DEFAULT_PATTERNS,
+    BeepPattern,
+    BuzzerPolicy,
+    LightPattern,
     LightPatternError,
-    LightPins,
-    TowerLight,
-    parse_patterns,
+    QuietHours,
 )
+from kiosk.hw.health import DeviceHealth
+from kiosk.hw.light import BlinkTiming, LightPins, LightSetup, TowerLight
 
-PATTERNS = {
-    "idle": {"green": "on", "amber": "off", "red": "off", "buzzer": "off"},
-    "help": {"green": "off", "amber": "blink", "red": "off", "buzzer": "off"},
-    "error": {"red": "blink", "buzzer": "beep"},
-    "locked": {"red": "on"},
-}
-FAST = BlinkTiming(blink_on_s=0.01, blink_off_s=0.01, beep_on_s=0.005, beep_off_s=0.02,
-                   button_bounce_s=None)
-PINS = LightPins(red=17, amber=27, green=22, buzzer=23, help_button=24)
+NIGHT = BuzzerPolicy(quiet=QuietHours(time(22), time(7)))
 
 
 @pytest.fixture
@@ -38,24 +31,9 @@ def events() -> queue.Queue[object]:
 
 @pytest.fixture
 def light(events: queue.Queue[object]) -> Iterator[TowerLight]:
-    tower = TowerLight.simulated(PINS, PATTERNS, events.put, FAST)
+    tower = simulated(events.put)
     yield tower
     tower.close()
-
-
-def pin(light: TowerLight, number: int) -> MockPin:
-    assert isinstance(light.pin_factory, MockFactory)
-    found = light.pin_factory.pin(number)
-    assert isinstance(found, MockPin)
-    return found
-
-
-def wait_for_changes(mock: MockPin, count: int, limit_s: float = 5.0) -> list[bool]:
-    """The pin's recorded states once it changed ``count`` times (bounded, never timed)."""
-    deadline = time.monotonic() + limit_s
-    while len(mock.states) <= count and time.monotonic() < deadline:
-        time.sleep(0.005)
-    return [state.state for state in mock.states]
 
 
 def test_simulated_light_reports_it_is_simulated(light: TowerLight,
@@ -63,100 +41,166 @@ def test_simulated_light_reports_it_is_simulated(light: TowerLight,
     health = events.get_nowait()
     assert isinstance(health, DeviceHealth)
     assert (health.device, health.ok, health.simulated) == ("light", True, True)
-    assert "MockFactory" in health.detail
+    assert health.detail == ("Tower light ready on simulated pins (gpiozero MockFactory): red 17, "
+                             "amber 27, green 22, buzzer 23, help button 24")
 
 
-def test_idle_lights_green_only(light: TowerLight) -> None:
-    assert light.set_pattern("idle") is True
-    assert [pin(light, n).state for n in (17, 27, 22, 23)] == [False, False, True, False]
+@pytest.mark.parametrize(("pattern", "red", "amber", "green"), [
+    ("ready", "off", "off", "on"),
+    ("busy", "off", "off", "blinking"),
+    ("assisted", "off", "on", "on"),
+    ("approval", "off", "on", "off"),
+    ("help", "off", "blinking", "off"),
+    ("payment-unknown", "blinking", "off", "off"),
+    ("fault", "blinking", "off", "off"),
+    ("out-of-order", "on", "off", "off"),
+    ("locked", "on", "on", "off"),
+])
+def test_each_default_pattern_on_the_lamps(light: TowerLight, pattern: str, red: str,
+                                           amber: str, green: str) -> None:
+    assert show(light, pattern) == {"red": red, "amber": amber, "green": green}
 
 
-def test_help_blinks_amber_and_nothing_else(light: TowerLight) -> None:
-    light.set_pattern("help")
-    states = wait_for_changes(pin(light, 27), 4)
-    assert states[:5] == [False, True, False, True, False]
-    assert not pin(light, 22).state
-    assert not pin(light, 17).state
+def test_every_pattern_replaces_the_last_one_whole(light: TowerLight) -> None:
+    show(light, "assisted")
+    assert show(light, "out-of-order") == {"red": "on", "amber": "off", "green": "off"}
+    assert show(light, "help") == {"red": "off", "amber": "blinking", "green": "off"}
+    assert show(light, "ready") == {"red": "off", "amber": "off", "green": "on"}
 
 
-def test_channels_a_pattern_does_not_name_are_off(light: TowerLight) -> None:
-    light.set_pattern("idle")
-    light.set_pattern("locked")
-    assert pin(light, 17).state is True
-    assert pin(light, 22).state is False  # green was on under "idle"
+def test_a_blinking_lamp_alternates_on_and_off(light: TowerLight) -> None:
+    green = pin(light, "green")
+    light.set_pattern("busy")
+    assert wait_for_changes(green, 5)[:6] == [False, True, False, True, False, True]
 
 
-def test_error_beeps_the_buzzer_and_blinks_red(light: TowerLight) -> None:
-    light.set_pattern("error")
-    assert wait_for_changes(pin(light, 23), 3)[:4] == [False, True, False, True]
-    assert wait_for_changes(pin(light, 17), 3)[:4] == [False, True, False, True]
+def test_flash_uses_the_fast_timing_and_blink_the_slow_one(events: queue.Queue[object]) -> None:
+    # Slow blink takes 10 s a half period, flash 4 ms: while red flashes ten times, green,
+    # blinking slowly, has only been switched on. Counted on the pins, never timed.
+    slow = BlinkTiming(blink_on_s=10, blink_off_s=10, flash_on_s=0.004, flash_off_s=0.004)
+    both = {**DEFAULT_PATTERNS, "busy": LightPattern(green="blink", red="flash")}
+    tower = simulated(events.put, timing=slow, patterns=both)
+    try:
+        red, green = pin(tower, "red"), pin(tower, "green")
+        tower.set_pattern("busy")
+        assert wait_for_changes(green, 1) == [False, True]
+        red.clear_states()
+        assert len(wait_for_changes(red, 10)) > 10
+        assert states(green) == [False, True]
+    finally:
+        tower.close()
 
 
-def test_a_short_beep_sounds_then_stops(light: TowerLight) -> None:
-    buzzer = pin(light, 23)
-    assert light.beep("error") is True  # two beeps
-    states = wait_for_changes(buzzer, 4)
-    assert states[:5] == [False, True, False, True, False]
+def test_active_low_lamps_are_driven_low_to_light(events: queue.Queue[object]) -> None:
+    tower = simulated(events.put, active_high=False)
+    try:
+        tower.set_pattern("approval")
+        assert [pin(tower, lamp).state for lamp in ("red", "amber", "green")] == [
+            True, False, True]
+    finally:
+        tower.close()
 
 
-def test_unknown_pattern_is_a_clear_error(light: TowerLight) -> None:
+def test_the_ok_beep_is_one_short_tone(light: TowerLight) -> None:
+    buzzer = pin(light, "buzzer")
+    assert light.beep("ok", at=time(12)) is True
+    assert wait_for_changes(buzzer, 2) == [False, True, False]
+
+
+def test_the_error_beep_is_two_tones_and_then_silence(light: TowerLight) -> None:
+    buzzer = pin(light, "buzzer")
+    assert light.beep("error", at=time(12)) is True
+    assert wait_for_changes(buzzer, 4) == [False, True, False, True, False]
+
+
+def test_beeps_are_data(events: queue.Queue[object]) -> None:
+    beeps = {"ok": BeepPattern(3, 0.002, 0.002), "error": BeepPattern(1, 0.002, 0.0),
+             "attention": BeepPattern(1, 0.002, 0.0)}
+    tower = simulated(events.put, beeps=beeps)
+    try:
+        tower.beep("ok")
+        assert wait_for_changes(pin(tower, "buzzer"), 6) == [False, True, False, True, False,
+                                                             True, False]
+    finally:
+        tower.close()
+
+
+def test_entering_a_fault_sounds_the_attention_beep_once(light: TowerLight) -> None:
+    buzzer = pin(light, "buzzer")
+    light.set_pattern("fault")
+    assert wait_for_changes(buzzer, 6) == [False, True, False, True, False, True, False]
+
+
+def test_a_new_pattern_does_not_cut_a_beep_short(events: queue.Queue[object]) -> None:
+    # Tones long enough that the pattern surely changes while the first one sounds.
+    tower = simulated(events.put, beeps={**SETUP.beeps, "error": BeepPattern(2, 0.2, 0.05)})
+    try:
+        buzzer = pin(tower, "buzzer")
+        tower.beep("error")
+        tower.set_pattern("busy")  # the session's "item added" beep comes before the light
+        assert wait_for_changes(buzzer, 4) == [False, True, False, True, False]
+    finally:
+        tower.close()
+
+
+def test_quiet_hours_mute_every_beep_but_not_the_lamps(events: queue.Queue[object]) -> None:
+    tower = simulated(events.put, buzzer=NIGHT)
+    try:
+        assert tower.beep("error", at=time(23, 30)) is False
+        assert tower.beep("ok", at=time(6, 59)) is False
+        assert tower.set_pattern("fault", at=time(2)) is True
+        assert wait_for_changes(pin(tower, "red"), 2)[:3] == [False, True, False]
+        assert states(pin(tower, "buzzer")) == [False]
+        assert tower.beep("ok", at=time(7)) is True  # the window's end is not in it
+        assert wait_for_changes(pin(tower, "buzzer"), 2) == [False, True, False]
+    finally:
+        tower.close()
+
+
+def test_a_beep_the_store_turned_off_stays_silent(events: queue.Queue[object]) -> None:
+    tower = simulated(events.put, buzzer=BuzzerPolicy(kinds=frozenset({"error", "attention"})))
+    try:
+        assert tower.beep("ok", at=time(12)) is False
+        assert states(pin(tower, "buzzer")) == [False]
+        assert tower.beep("error", at=time(12)) is True
+    finally:
+        tower.close()
+
+
+def test_unknown_pattern_or_beep_is_a_clear_error(light: TowerLight) -> None:
     with pytest.raises(LightPatternError, match="unknown light pattern 'party'") as caught:
         light.set_pattern("party")
-    assert "error" in caught.value.why
     assert "help" in caught.value.why
     assert isinstance(caught.value, ValueError)
-
-
-def test_help_button_press_posts_help(light: TowerLight, events: queue.Queue[object]) -> None:
-    events.get_nowait()  # health at start
-    pin(light, 24).drive_low()
-    assert events.get(timeout=5) == HelpButtonPressed()
-
-
-@pytest.mark.parametrize(("patterns", "message"), [
-    ({"x": {"blue": "on"}}, "unknown channels ['blue']"),
-    ({"x": {"red": "flash"}}, "unknown states ['red=flash']"),
-])
-def test_malformed_patterns_are_rejected_with_reason(patterns: dict[str, dict[str, str]],
-                                                     message: str) -> None:
-    with pytest.raises(LightPatternError, match=message.replace("[", r"\[")):
-        parse_patterns(patterns)
+    with pytest.raises(LightPatternError, match="unknown beep 'siren'"):
+        light.beep("siren")
 
 
 def test_pins_that_cannot_be_claimed_are_a_health_failure(events: queue.Queue[object]) -> None:
-    tower = TowerLight.simulated(LightPins(red=99), PATTERNS, events.put, FAST)
+    tower = TowerLight.simulated(LightSetup(pins=LightPins(red=99)), events.put)
     health = tower.health()
     assert not health.ok
-    assert "cannot use its pins" in health.detail
+    assert health.detail.startswith("Tower light cannot use its pins, because ")
     assert "[devices.light]" in health.detail
-    assert tower.set_pattern("idle") is False
+    assert tower.set_pattern("ready") is False
+    assert tower.beep("ok") is False
     tower.close()
 
 
-def test_real_light_without_gpio_is_a_health_failure_not_a_simulator(
+def test_a_real_light_without_lgpio_is_a_health_failure_not_a_simulator(
         events: queue.Queue[object], monkeypatch: pytest.MonkeyPatch) -> None:
-    # A pin driver that cannot load, as on a PC (and the same on a Pi, so the test is stable).
-    monkeypatch.setenv("GPIOZERO_PIN_FACTORY", "kiosk-test-no-such-driver")
-    monkeypatch.setattr(Device, "pin_factory", None)
-    tower = TowerLight.real(PINS, PATTERNS, events.put, FAST)
+    # The lgpio driver made unloadable, so the result is the same on a PC and on a Pi.
+    monkeypatch.setitem(sys.modules, "gpiozero.pins.lgpio", None)
+    tower = TowerLight.real(SETUP, events.put)
     health = events.get_nowait()
     assert isinstance(health, DeviceHealth)
     assert (health.ok, health.simulated) == (False, False)
-    assert health.detail == (
-        "Tower light: no GPIO, because no pin driver could be loaded (Unable to find pin "
-        "factory 'kiosk-test-no-such-driver'). Staff are not called by the tower light; the "
-        "screen still shows help requests.")
+    assert health.detail.startswith("Tower light: no GPIO, because the lgpio pin driver cannot "
+                                    "be loaded (")
+    assert health.detail.endswith("Staff are not called by the tower light; the screen still "
+                                  "shows help requests.")
     assert tower.pin_factory is None
     assert tower.set_pattern("help") is False
+    assert tower.pattern == "help"  # remembered, so `kiosk devices` can say what it would show
     tower.close()
 
-
-def test_real_light_refuses_gpiozero_mock_pins(events: queue.Queue[object],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GPIOZERO_PIN_FACTORY", "mock")
-    monkeypatch.setattr(Device, "pin_factory", None)
-    tower = TowerLight.real(PINS, PATTERNS, events.put, FAST)
-    assert not tower.health().ok
-    assert "GPIOZERO_PIN_FACTORY" in tower.health().detail
-    assert Device.pin_factory is not None
-    Device.pin_factory.close()

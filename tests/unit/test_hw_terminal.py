@@ -1,21 +1,28 @@
-"""The simulated card terminal: outcomes per fault script, never charging twice."""
+"""The terminal interface's shared parts and the in-process simulator: outcomes per fault
+script, never charging twice, card numbers masked, ports that are missing or busy."""
 
 from __future__ import annotations
 
+import os
 import queue
 from collections.abc import Iterator
 
 import pytest
 
 from kiosk.core.events import PaymentOutcome
-from kiosk.core.money import Money
+from kiosk.core.money import MINOR_UNITS, Money
 from kiosk.hw.health import DeviceHealth
 from kiosk.hw.terminal import (
+    CURRENCY_NUMERIC,
     FAULTS,
+    AttemptBook,
     PaymentRequestError,
     SimulatedTerminal,
     TerminalOutcome,
     TerminalStatus,
+    mask_pan,
+    open_port,
+    probe_port,
 )
 
 LIMIT_S = 20.0  # a bound against hanging, never a speed assertion
@@ -185,3 +192,58 @@ def test_unknown_faults_are_refused_with_the_list(recorder: Recorder) -> None:
     with pytest.raises(PaymentRequestError, match="unknown terminal simulator faults") as caught:
         make(recorder, "approve", "explode")
     assert all(name in caught.value.why for name in FAULTS)
+
+
+# --- what every driver shares ----------------------------------------------------------------
+
+def test_attempt_book_admits_once_then_repeats_the_answer() -> None:
+    book = AttemptBook()
+    assert book.admit("a-1", "s-1", PRICE) == AttemptBook.NEW
+    assert book.admit("a-1", "s-1", PRICE) == AttemptBook.PENDING
+    first = TerminalOutcome("a-1", PaymentOutcome.UNKNOWN, PRICE, detail="no answer")
+    book.answer(first)
+    book.answer(TerminalOutcome("a-1", PaymentOutcome.APPROVED, PRICE))  # late: not kept
+    assert book.admit("a-1", "s-1", PRICE) == first
+    with pytest.raises(PaymentRequestError, match=r"first made for sale s-1 over 12\.34"):
+        book.admit("a-1", "s-1", Money(1, "EUR"))
+
+
+def test_attempt_book_forgets_only_answered_attempts() -> None:
+    book = AttemptBook(limit=2)
+    for n in range(3):
+        book.admit(f"a-{n}", "s", PRICE)
+    assert all(book.pending(f"a-{n}") for n in range(3))  # nothing answered: nothing dropped
+    book.answer(TerminalOutcome("a-0", PaymentOutcome.DECLINED, PRICE))
+    book.admit("a-3", "s", PRICE)
+    assert book.admit("a-0", "s", PRICE) == AttemptBook.NEW  # forgotten, as the oldest answered
+
+
+@pytest.mark.parametrize(("pan", "shown"), [
+    ("497010******0119", "497010******0119"), ("4970101234560119", "497010******0119"),
+    ("123456789012", "********9012"), ("1234", "1234")])
+def test_card_numbers_are_masked_to_what_a_receipt_may_show(pan: str, shown: str) -> None:
+    assert mask_pan(pan) == shown
+
+
+def test_a_port_held_by_another_program_is_busy_a_missing_one_not_found() -> None:
+    master, slave = os.openpty()
+    path = os.ttyname(slave)
+    held = open_port(path, 9600)
+    try:
+        busy = probe_port(path, 9600)
+        assert busy is not None
+        assert busy.what == f"Card terminal port {path} is busy"
+        assert busy.action.startswith("Stop the other program using it")
+    finally:
+        held.close()
+        os.close(slave)
+        os.close(master)
+    assert probe_port(path, 9600) is not None  # the pty is gone now
+    missing = probe_port("/dev/ttyKIOSK-none", 9600)
+    assert missing is not None
+    assert missing.what == "Card terminal not found on /dev/ttyKIOSK-none"
+
+
+def test_every_kiosk_currency_has_its_iso_number() -> None:
+    assert set(MINOR_UNITS) <= set(CURRENCY_NUMERIC)
+    assert CURRENCY_NUMERIC["EUR"] == 978

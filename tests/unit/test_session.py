@@ -82,7 +82,7 @@ def test_a_whole_sale_from_attract_to_the_next_shopper() -> None:
     assert done.session.sale_number == 2
     assert done.session.lines == ()
     assert done.session.language == "en"
-    assert SetLight("idle") in done.effects
+    assert SetLight("ready") in done.effects
 
 
 def test_the_light_follows_the_sale() -> None:
@@ -91,7 +91,7 @@ def test_the_light_follows_the_sale() -> None:
     kiosk.pay()
     kiosk.answer(PO.UNKNOWN)
     lights = [e.pattern for e in kiosk.effects(SetLight)]
-    assert lights == ["busy", "staff"]
+    assert lights == ["busy", "payment-unknown"]
 
 
 def test_the_sale_record_is_json_ready_with_stock_in_items_and_grams() -> None:
@@ -278,7 +278,7 @@ def test_an_unknown_payment_waits_for_staff_and_they_resolve_it_approved() -> No
     assert PublishEvent("payment-unknown", {
         "sale_id": "store-0001-k01-00000001", "attempt_id": "store-0001-k01-00000001-P1",
         "amount": 429, "reason": "terminal offline"}) in unknown.effects
-    assert SetLight("staff") in unknown.effects
+    assert SetLight("payment-unknown") in unknown.effects
     _assert_rejected(kiosk, ev.PayPressed, code="payment-unknown")
     _assert_rejected(kiosk, ev.ItemScanned, COKE[1:], "ean13", code="payment-unknown")
     attempt = kiosk.attempt_id()

@@ -51,7 +51,7 @@ def test_an_age_restricted_item_goes_in_and_the_sale_waits_for_staff() -> None:
     held = kiosk.scan(WHISKY)
     assert held.session.state is S.AWAITING_APPROVAL
     assert [line.product.gtin for line in held.session.lines][-1] == WHISKY
-    assert SetLight("staff") in held.effects
+    assert SetLight("approval") in held.effects
     assert PublishEvent("age-approval-needed", {"sale_id": "store-0001-k01-00000001",
                                                 "min_age": 18}) in held.effects
     paying = kiosk.pay()
@@ -343,7 +343,7 @@ def test_no_terminal_and_no_cash_path_puts_an_idle_kiosk_out_of_order() -> None:
     kiosk = Kiosk()
     down = kiosk.send(ev.DeviceHealthChanged, "terminal", False, "no answer on /dev/ttyUSB0")
     assert down.session.state is S.OUT_OF_ORDER
-    assert SetLight("error") in down.effects
+    assert SetLight("out-of-order") in down.effects
     assert code(kiosk.scan(NUTELLA)) == "out-of-order"
     assert kiosk.send(ev.DeviceHealthChanged, "terminal", False,
                       "no answer on /dev/ttyUSB0").effects == ()  # a repeat says nothing new
@@ -358,7 +358,7 @@ def test_a_terminal_failing_mid_sale_keeps_the_sale_and_refuses_card_payment() -
     failed = kiosk.send(ev.DeviceHealthChanged, "terminal", False, "cable")
     assert failed.session.state is S.SCANNING
     assert ShowMessage("card-unavailable", {}) in failed.effects
-    assert SetLight("staff") in failed.effects
+    assert SetLight("fault") in failed.effects
     assert code(kiosk.pay()) == "card-unavailable"
     kiosk.staff("s-002", "supervisor")
     ended = kiosk.send(ev.SaleCancelled, "s-002")

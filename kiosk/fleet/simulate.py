@@ -1,0 +1,320 @@
+"""``kiosk-fleet simulate --kiosks N``: N headless kiosks against a broker, for trying pushes,
+feeding the collector, and the benchmarks.
+
+The kiosks (:mod:`kiosk.fleet.sim_kiosk`) run as threads in a few worker processes (one
+Python process per core does not scale to a thousand kiosks' checkout sessions, and a few
+hundred threads per process do). Each kiosk has its own directory under ``--data`` with its
+catalogue mirror, journal and sync state, and its own broker identity ``{store}/{kiosk}``:
+``--local-broker DIR`` starts a Mosquitto of ours in DIR with every identity, ACLs and a fleet
+user (its password is written to ``DIR/fleet-password``); ``--credentials FILE`` gives the
+identities' passwords (JSON ``{"s001/k001": "..."}``) for a broker of yours.
+
+Workers report ``ready``/``stats`` lines on stdout; the parent sums them. The worker side of
+the protocol is :func:`worker_main` (``python -m kiosk.fleet.simulate --worker``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import ConfigError, KioskError
+from kiosk.sync.broker import LocalMosquitto
+from kiosk.sync.signing import parse_public_key, trust_map
+
+from .sim_kiosk import Shoppers, SimKiosk, SimSettings
+from .updates import load_json
+
+READY_TIMEOUT_S = 900.0
+
+
+def identities(kiosks: int, stores: int) -> list[tuple[str, str]]:
+    """``s001/k001``...: kiosks spread evenly over stores."""
+    per_store = -(-kiosks // stores)
+    return [(f"s{n // per_store + 1:03d}", f"k{n % per_store + 1:03d}") for n in range(kiosks)]
+
+
+def raise_open_files() -> int:
+    """Every kiosk holds a socket and a few database files: lift the soft limit to the hard."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+# -- the worker process ---------------------------------------------------------------------------
+
+def _settings(spec: dict[str, Any]) -> SimSettings:
+    return SimSettings(host=spec["host"], port=spec["port"],
+                       trusted=trust_map(spec["trusted"]), basket_max=spec["basket_max"],
+                       tick_s=spec["tick_s"], parts_timeout_s=spec["parts_timeout_s"],
+                       tls_ca=Path(spec["tls_ca"]) if spec["tls_ca"] else None)
+
+
+def _open_kiosks(spec: dict[str, Any]) -> list[SimKiosk]:
+    """Open and start the kiosks a few at a time: a thousand connecting in the same instant
+    is a storm no store sees (kiosks boot at different times) and only slows everything."""
+    sim = _settings(spec)
+    initial = load_json(Path(spec["initial"])) if spec["initial"] else None
+    turns = threading.Lock()  # one kiosk's catalogue work at a time in this process
+    kiosks = []
+    for store, kiosk, password, data, seed in spec["kiosks"]:
+        try:
+            opened = SimKiosk(sim, store, kiosk, password, Path(data), seed=seed,
+                              initial=initial, work_lock=turns)
+        except (KioskError, TimeoutError, OSError) as exc:  # an overloaded disk, a bad dir
+            print(f"failed {store}/{kiosk}: {exc or type(exc).__name__}", flush=True)
+            continue
+        opened.start()
+        kiosks.append(opened)
+        time.sleep(1 / spec["ramp_per_s"])
+    return kiosks
+
+
+def worker_main() -> None:
+    """Run the kiosks the spec on stdin names; report; stop when stdin closes."""
+    spec = json.loads(sys.stdin.readline())
+    limit = raise_open_files()
+    kiosks = _open_kiosks(spec)
+    print(f"started {len(kiosks)} nofile={limit}", flush=True)
+    shoppers = None
+    if spec["sell_every_s"]:
+        shoppers = Shoppers(kiosks, spec["sell_every_s"], random.Random(len(kiosks)))  # noqa: S311
+        shoppers.start()
+    done = threading.Event()
+
+    def commands() -> None:
+        for line in sys.stdin:
+            if line.strip() == "stop-selling" and shoppers is not None:
+                shoppers.stop()
+                print("stopped-selling", flush=True)
+        done.set()
+
+    threading.Thread(target=commands, daemon=True).start()
+    while not done.wait(1.0):
+        print(_stats(kiosks), flush=True)
+    if shoppers is not None:
+        shoppers.stop()
+    print(_stats(kiosks), flush=True)
+    for kiosk in kiosks:
+        kiosk.stop()
+    print("stopped", flush=True)
+
+
+def _stats(kiosks: list[SimKiosk]) -> str:
+    connected = sum(k.link.connected for k in kiosks)
+    reached = sum(k.link.connects > 0 for k in kiosks)
+    sold = sum(k.seller.sold for k in kiosks)
+    pending = sum(k.pending() for k in kiosks) if kiosks else 0
+    return f"stats connected={connected} reached={reached} sold={sold} pending={pending}"
+
+
+# -- the parent ----------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Worker:
+    process: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+
+    def last(self, prefix: str) -> dict[str, int] | None:
+        for line in reversed(self.lines):
+            if line.startswith(prefix):
+                pairs = (w.split("=", 1) for w in line.split()[1:] if "=" in w)
+                return {k: int(v) for k, v in pairs}
+        return None
+
+
+def _drained_since_stop(lines: list[str]) -> bool:
+    if "stopped-selling" not in lines:
+        return False
+    after = lines[lines.index("stopped-selling") + 1:]
+    return any(line.startswith("stats ") and line.endswith(" pending=0") for line in after)
+
+
+class FleetSim:
+    """The simulated fleet: ``start`` spawns the workers and waits until they are ready."""
+
+    def __init__(self, spec: dict[str, Any], kiosks: list[tuple[str, str, str, str, int]],
+                 processes: int) -> None:
+        self.spec, self.kiosks = spec, kiosks
+        self.processes = max(1, min(processes, len(kiosks)))
+        self.workers: list[Worker] = []
+
+    def start(self, say: Callable[[str], None] = print, connect_wait_s: float = 60.0) -> None:
+        for index in range(self.processes):
+            share = self.kiosks[index::self.processes]
+            process = subprocess.Popen(
+                [sys.executable, "-m", "kiosk.fleet.simulate", "--worker"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            worker = Worker(process)
+            threading.Thread(target=self._read, args=(worker,), daemon=True).start()
+            assert process.stdin is not None
+            process.stdin.write(json.dumps({**self.spec, "kiosks": share}) + "\n")
+            process.stdin.flush()
+            self.workers.append(worker)
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while not all(w.last("started") is not None or w.process.poll() is not None
+                      for w in self.workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.wait_connected(connect_wait_s)
+        say(f"{self.connected()} of {len(self.kiosks)} kiosks connected in "
+            f"{len(self.workers)} processes")
+
+    def wait_connected(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while self.connected() < len(self.kiosks):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
+        return True
+
+    @staticmethod
+    def _read(worker: Worker) -> None:
+        assert worker.process.stdout is not None
+        for line in worker.process.stdout:
+            worker.lines.append(line.strip())
+
+    def _sum(self, key: str) -> int:
+        found = [w.last("stats") or {} for w in self.workers]
+        return sum(f.get(key, 0) for f in found)
+
+    def connected(self) -> int:
+        return self._sum("connected")
+
+    def reached(self) -> int:
+        """Kiosks that connected at least once."""
+        return self._sum("reached")
+
+    def sold(self) -> int:
+        return self._sum("sold")
+
+    def pending(self) -> int:
+        return self._sum("pending")
+
+    def cpu_seconds(self) -> float:
+        """CPU time the worker processes used so far (from /proc; 0 where it is gone)."""
+        total = 0.0
+        for worker in self.workers:
+            try:
+                stat = Path(f"/proc/{worker.process.pid}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
+    def stop_selling(self) -> None:
+        for worker in self.workers:
+            if worker.process.stdin is not None and worker.process.poll() is None:
+                worker.process.stdin.write("stop-selling\n")
+                worker.process.stdin.flush()
+        deadline = time.monotonic() + 60
+        while any(not any(x == "stopped-selling" for x in w.lines) for w in self.workers
+                  if w.process.poll() is None) and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    def drain(self, timeout: float = 300.0) -> bool:
+        """After :meth:`stop_selling`: wait until every outbox reported empty since then."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(_drained_since_stop(w.lines) for w in self.workers):
+                return True
+            time.sleep(0.2)
+        return False
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            if worker.process.stdin is not None and not worker.process.stdin.closed:
+                worker.process.stdin.close()
+        for worker in self.workers:
+            try:
+                worker.process.wait(120)
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+                worker.process.wait()
+            if worker.process.stdout is not None:
+                worker.process.stdout.close()
+
+
+def build_spec(args: argparse.Namespace, host: str, port: int, trusted: Sequence[str]
+               ) -> dict[str, Any]:
+    return {"host": host, "port": port, "tls_ca": str(args.tls_ca) if args.tls_ca else None,
+            "trusted": list(trusted), "sell_every_s": args.sell_every,
+            "basket_max": args.basket_max, "tick_s": 1.0, "parts_timeout_s": 120.0,
+            "ramp_per_s": 50,
+            "initial": str(args.catalogue) if args.catalogue else None}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--kiosks", type=int, required=True)
+    parser.add_argument("--stores", type=int, default=1)
+    parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--data", type=Path, default=Path("var/fleet-sim"))
+    parser.add_argument("--fleet-public-key", type=Path, required=True,
+                        help="the .pub file kiosk-fleet keygen wrote (hex or PEM)")
+    parser.add_argument("--catalogue", type=Path, help="a snapshot every kiosk starts with")
+    parser.add_argument("--sell-every", type=float, help="seconds between a kiosk's sales")
+    parser.add_argument("--basket-max", type=int, default=5)
+    parser.add_argument("--seconds", type=float, help="run this long (default: until Ctrl-C)")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--local-broker", type=Path, help="start a Mosquitto of ours here")
+    source.add_argument("--credentials", type=Path, help="JSON: identity -> password")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=1883)
+    parser.add_argument("--tls-ca", type=Path)
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.kiosks < 1 or args.stores < 1:
+        raise ConfigError("nothing to simulate", "--kiosks and --stores must be at least 1")
+    ids = identities(args.kiosks, args.stores)
+    key_text = args.fleet_public_key.read_text(encoding="ascii")
+    parse_public_key(key_text, str(args.fleet_public_key))
+    broker = None
+    if args.local_broker:
+        broker = LocalMosquitto(args.local_broker, kiosks=ids).start()
+        fleet_user, fleet_password = broker.fleet_credentials()
+        (args.local_broker / "fleet-password").write_text(fleet_password + "\n")
+        print(f"broker on 127.0.0.1:{broker.port}; fleet tools: --port {broker.port} "
+              f"--username {fleet_user} --password-file {args.local_broker / 'fleet-password'}")
+        secrets = {f"{s}/{k}": broker.credentials(s, k)[1] for s, k in ids}
+        host, port = "127.0.0.1", broker.port
+    else:
+        secrets = json.loads(args.credentials.read_text(encoding="utf-8"))
+        host, port = args.host, args.port
+    kiosks = [(s, k, secrets[f"{s}/{k}"], str(args.data / s / k), n) for n, (s, k) in
+              enumerate(ids)]
+    sim = FleetSim(build_spec(args, host, port, [key_text]), kiosks, args.processes)
+    try:
+        sim.start()
+        deadline = time.monotonic() + args.seconds if args.seconds else None
+        while deadline is None or time.monotonic() < deadline:
+            time.sleep(5 if deadline is None else max(0.0, min(5, deadline - time.monotonic())))
+            print(f"connected {sim.connected()}, sold {sim.sold()}, "
+                  f"undelivered {sim.pending()}", flush=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+        if broker is not None:
+            broker.stop()
+    print(f"stopped: {sim.sold()} sales sold by {len(kiosks)} kiosks")
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--worker"]:
+        worker_main()
+    else:
+        sys.exit("usage: kiosk-fleet simulate ... (this module's --worker is for workers)")

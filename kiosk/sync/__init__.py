@@ -1,0 +1,1 @@
+"""MQTT link: topics, message schemas, outbox delivery, signed commands and catalogue updates."""
