@@ -426,14 +426,22 @@ class Journal:
     # -- outbox ------------------------------------------------------------------------------
 
     @_reading
-    def pending(self, limit: int = 100) -> list[OutboxMessage]:
-        return outbox_store.pending(self.conn, limit)
+    def pending(self, limit: int = 100, *, after_id: int = 0) -> list[OutboxMessage]:
+        """Undelivered messages in order; ``after_id`` skips those already in flight."""
+        return outbox_store.pending(self.conn, limit, after_id)
 
     def mark_delivered(self, outbox_id: int, *, at: datetime) -> None:
         """Call only after the broker acknowledged the message (PUBACK)."""
+        self.mark_delivered_many([outbox_id], at=at)
+
+    def mark_delivered_many(self, outbox_ids: Sequence[int], *, at: datetime) -> None:
+        """Several acknowledged messages in one fsynced transaction (all of them, or none)."""
         when = utc_text(at)
-        with self._transaction(f"delivery of outbox message {outbox_id}") as conn:
-            outbox_store.mark_delivered(conn, outbox_id, when)
+        what = f"delivery of outbox messages {', '.join(map(str, outbox_ids[:5]))}" + (
+            ", ..." if len(outbox_ids) > 5 else "")
+        with self._transaction(what) as conn:
+            for outbox_id in outbox_ids:
+                outbox_store.mark_delivered(conn, outbox_id, when)
 
     @_reading
     def outbox_counts(self) -> OutboxCounts:

@@ -134,10 +134,10 @@ def _render(conn: sqlite3.Connection, seq: int) -> str:
     return encode(record_envelope(Record(*row), movements(conn, seq)))
 
 
-def pending(conn: sqlite3.Connection, limit: int) -> list[OutboxMessage]:
+def pending(conn: sqlite3.Connection, limit: int, after_id: int = 0) -> list[OutboxMessage]:
     rows = conn.execute(
         "SELECT id, record_seq, topic, payload, created_at FROM outbox "
-        "WHERE delivered_at IS NULL ORDER BY id LIMIT ?", (int(limit),),
+        "WHERE delivered_at IS NULL AND id > ? ORDER BY id LIMIT ?", (int(after_id), int(limit)),
     ).fetchall()
     return [OutboxMessage(id_, seq, topic, payload if payload is not None else _render(conn, seq),
                           created_at)

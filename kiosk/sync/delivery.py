@@ -44,9 +44,8 @@ _KICK_SETTLE_S = 0.02  # a kick comes from the loop just before it queues the co
 
 
 def mark_all(journal: Journal, outbox_ids: list[int], at: datetime) -> None:
-    """Runs on the writer thread: every acknowledged row in one job."""
-    for outbox_id in outbox_ids:
-        journal.mark_delivered(outbox_id, at=at)
+    """Runs on the writer thread: every acknowledged row in one fsynced transaction."""
+    journal.mark_delivered_many(outbox_ids, at=at)
 
 
 @dataclass(slots=True)
@@ -232,7 +231,8 @@ class OutboxPump:
         if len(self._in_flight) > self.window // 2:
             return
         try:
-            rows = self.writer.submit(Journal.pending, self.window + len(self._in_flight)).result()
+            rows = self.writer.submit(Journal.pending, self.window + len(self._in_flight),
+                                      after_id=self._cursor).result()
         except JournalError as exc:
             log.error("outbox: cannot read pending messages: %s", exc)
             return

@@ -103,3 +103,18 @@ def test_bad_extra_messages_refuse_the_commit(journal: Journal, item: object,
     with pytest.raises(JournalError, match=reason):
         journal.commit("staff_action", "staff:A1", {"action": "x"}, at=T0, outbox=[item])
     assert journal.last_seq() == 0
+
+
+def test_a_batch_of_acknowledgements_is_marked_in_one_go_and_reading_resumes_after_an_id(
+        journal: Journal) -> None:
+    for n in range(1, 6):
+        journal.record_sale(f"S{n}", n, {"total": n}, at=T0)
+    first = journal.pending(10)
+    assert [m.data()["record_id"] for m in journal.pending(2, after_id=first[1].id)] == [
+        "sale:S3", "sale:S4"]
+    journal.mark_delivered_many([first[0].id, first[1].id, first[2].id], at=T0)
+    assert [m.data()["record_id"] for m in journal.pending(10)] == ["sale:S4", "sale:S5"]
+    assert journal.outbox_counts().delivered == 3
+    with pytest.raises(JournalError):  # one unknown id: none of the batch is marked
+        journal.mark_delivered_many([first[3].id, 999], at=T0)
+    assert journal.outbox_counts().delivered == 3
