@@ -8,6 +8,7 @@ it never takes the kiosk down and is never swapped for a simulator.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from argparse import Namespace
@@ -35,6 +36,7 @@ from kiosk.core.session import (
 )
 from kiosk.core.staff import (
     LockoutPolicy,
+    Permission,
     PinAttempts,
     PinCheck,
     Roles,
@@ -50,6 +52,8 @@ from kiosk.hw.terminal import TerminalReport
 from kiosk.loop import DurableWriteFailed, EventLoop
 from kiosk.store.catalogue import CatalogueMirror
 from kiosk.store.writer import JournalWriter
+from kiosk.sync.catalogue_events import SyncSettings
+from kiosk.sync.catalogue_sync import CatalogueSync
 from kiosk.sync.messages import Status
 from kiosk.sync.service import SyncService
 
@@ -178,11 +182,26 @@ class Kiosk:
                            resolve=cfg.resolve, data_dir=self.data_dir, writer=self.writer,
                            post=self._post, status=self._mqtt_status, clock=self.clock)
         self.loop.subscribe(lambda event, _session, outcome: _after_step(sync, event, outcome))
+        catalogue_sync = CatalogueSync(
+            link=sync.link, mirror=self.catalogue, writer=self.writer,
+            settings=SyncSettings(cfg.store.store_id, cfg.store.kiosk_id, cfg.locale.currency,
+                                  vat_codes=frozenset(cfg.vat),
+                                  parts_timeout_s=cfg.mqtt.catalogue_parts_timeout_s),
+            trusted=sync.trusted.current, state_file=self.data_dir / "catalogue-sync.json",
+            clock=self.clock, kick=sync.kick,
+            on_change=lambda: self._catalogue_changed(sync))
+        catalogue_sync.start()
         sync.start()
         self._closers.append(sync.stop)
+        self._closers.append(catalogue_sync.stop)
         self.say(f"mqtt: {sync.settings.host}:{sync.settings.port} as "
                  f"{sync.settings.username}{' over TLS' if sync.settings.tls else ''}")
         return sync
+
+    def _catalogue_changed(self, sync: SyncService) -> None:
+        """A pushed catalogue was applied (sync thread): new promotions for the next pricing."""
+        self.ctx = dataclasses.replace(self.ctx, promotions=self.catalogue.promotions)
+        sync.publish_status()
 
     def _mqtt_status(self) -> Status:
         """The retained status: called on the MQTT thread, reads immutable values only."""
@@ -249,6 +268,46 @@ class Kiosk:
         self.handlers.publish_event(fx.PublishEvent("payment-unknown", detail))
         if self.devices.terminal is not None:
             self.devices.terminal.recover(attempt.attempt_id, sale_id, attempt.amount)
+
+    def terminal_action(self, action: str, *, attempt_id: str = "", receipt_no: str = "",
+                        amount: Money | None = None) -> str:
+        """A staff member's request to the card terminal, in assisted mode: ``status``,
+        ``recover`` (ask what became of the unknown payment), ``reverse`` (a payment of today,
+        by its receipt number) or ``refund``. The answer comes as a report (said and
+        journaled); refused here, with the reason, when nobody allowed is signed in or the
+        protocol cannot do it. Every request is audited before it goes out."""
+        session, terminal = self.loop.session, self.devices.terminal
+        staff = session.staff if session.top is SessionState.ASSISTED else None
+        if staff is None or not self.roles.allows(staff.role, Permission.RESOLVE_PAYMENT):
+            return "refused: a staff member allowed to resolve payments must be signed in"
+        if terminal is None:
+            return "refused: card payment is unavailable (no terminal)"
+        can = {"status": terminal.capabilities.status_enquiry,
+               "recover": terminal.capabilities.recovery,
+               "reverse": terminal.capabilities.reversal,
+               "refund": terminal.capabilities.refund}
+        if not can.get(action, False):
+            return f"refused: this terminal's protocol cannot {action}"
+        known = next((a for a in session.attempts if a.attempt_id == attempt_id), None)
+        if action == "recover":
+            if known is None:
+                return f"refused: {attempt_id or 'no attempt'} is not a payment of this sale"
+            amount = known.amount
+        detail = {"attempt_id": attempt_id, "receipt_no": receipt_no,
+                  "amount": amount.minor if amount is not None else 0}
+        self.handlers.record_staff_action(fx.RecordStaffAction(
+            staff.staff_id, f"terminal-{action}", self.clock(), None, detail)).result()
+        money = amount or Money.zero(self.ctx.currency)
+        match action:
+            case "status":
+                terminal.enquire()
+            case "recover":
+                terminal.recover(attempt_id, self.ctx.sale_id(session.sale_number), money)
+            case "reverse":
+                terminal.reverse(attempt_id, receipt_no, money)
+            case _:
+                terminal.refund(attempt_id or f"refund:{self.clock().isoformat()}", money)
+        return f"asked the card terminal: {action}"
 
     def _terminal_report(self, report: TerminalReport) -> None:
         """A recovery's or a staff action's answer (driver thread): journaled as an alert for

@@ -355,6 +355,7 @@ class MqttConfig(_Section):
     fleet_public_keys: tuple[str, ...] = ()  # more trusted fleet keys (rotation adds/retires)
     command_max_lifetime_s: int = Field(default=86400, ge=60)  # longer-lived commands refused
     command_clock_skew_s: int = Field(default=300, ge=0, le=3600)
+    catalogue_parts_timeout_s: float = Field(default=120.0, ge=5, le=3600)  # then rejected
 
 
 class StaffConfig(_Section):
@@ -404,6 +405,30 @@ class SaleConfig(_Section):
         return {category: _hours(window) for category, window in self.category_hours.items()}
 
 
+class UiConfig(_Section):
+    """The touch screen (kiosk/screens). ``dpi`` is the panel's: 10.1" 1280x800 is about 149,
+    the official 7" 800x480 about 133; touch targets are sized from it (>= 15 mm)."""
+
+    size: Literal["1280x800", "800x480"] = "1280x800"
+    orientation: Literal["landscape", "portrait"] = "landscape"
+    dpi: int = Field(default=149, ge=60, le=600)
+    fullscreen: bool = False  # the appliance sets true; the demo runs in a window
+    font: str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    cjk_font: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # used for zh
+    cjk_languages: tuple[str, ...] = ("zh",)
+    large_text: bool = False  # accessibility defaults; the shopper can turn them on per sale
+    high_contrast: bool = False
+    speech: bool = False
+    speech_command: str = "espeak-ng"  # spoken guidance; off (said in the log) when absent
+    message_s: float = Field(default=6.0, gt=0, le=60)  # a screen message stays this long
+    accessible_time_factor: float = Field(default=2.0, ge=1, le=10)  # messages, look-up panel
+    lookup_timeout_s: float = Field(default=60.0, gt=0, le=600)  # look-up panel closes itself
+
+    def window_size(self) -> tuple[int, int]:
+        width, height = (int(n) for n in self.size.split("x"))
+        return (width, height) if self.orientation == "landscape" else (height, width)
+
+
 class PathsConfig(_Section):
     data_dir: str = "/var/lib/kiosk"
     initial_catalogue: str = ""  # snapshot seeded on first boot only (the demo uses one)
@@ -419,6 +444,7 @@ class KioskConfig(_Section):
     staff: StaffConfig = StaffConfig()
     sale: SaleConfig = SaleConfig()
     paths: PathsConfig = PathsConfig()
+    ui: UiConfig = UiConfig()
 
     @field_validator("vat", mode="before")
     @classmethod

@@ -64,30 +64,48 @@ class SimSettings:
 
 class Shoppers:
     """Shoppers for many kiosks from one thread: each kiosk sells about every ``every_s``
-    seconds (jittered, so kiosks do not sell in step). One thread per process instead of one
-    per kiosk keeps a thousand simulated kiosks within one machine."""
+    seconds (jittered, so kiosks do not sell in step), from the moment it is added. One thread
+    per process instead of one per kiosk keeps a thousand simulated kiosks on one machine."""
 
-    def __init__(self, kiosks: list[SimKiosk], every_s: float, rng: random.Random) -> None:
-        self.kiosks, self.every_s, self.rng = kiosks, every_s, rng
-        self._stopping = threading.Event()
+    def __init__(self, every_s: float, rng: random.Random) -> None:
+        self.every_s, self.rng = every_s, rng
+        self._cond = threading.Condition()
+        self._queue: list[tuple[float, int, SimKiosk]] = []
+        self._added = 0
+        self._stopping = False
         self._thread = threading.Thread(target=self._run, name="shoppers", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
+    def add(self, kiosk: SimKiosk) -> None:
+        with self._cond:
+            first = time.monotonic() + self.rng.uniform(0, self.every_s)
+            heapq.heappush(self._queue, (first, self._added, kiosk))
+            self._added += 1
+            self._cond.notify()
+
+    def _next(self) -> tuple[float, int, SimKiosk] | None:
+        with self._cond:
+            while not self._stopping:
+                wait = self._queue[0][0] - time.monotonic() if self._queue else None
+                if wait is not None and wait <= 0:
+                    return heapq.heappop(self._queue)
+                self._cond.wait(wait)
+            return None
+
     def _run(self) -> None:
-        start = time.monotonic()
-        queue = [(start + self.rng.uniform(0, self.every_s), n) for n in range(len(self.kiosks))]
-        heapq.heapify(queue)
-        while queue and not self._stopping.is_set():
-            due, index = heapq.heappop(queue)
-            if self._stopping.wait(max(0.0, due - time.monotonic())):
-                break
-            self.kiosks[index].sell_once()
-            heapq.heappush(queue, (due + self.every_s * self.rng.uniform(0.5, 1.5), index))
+        while (turn := self._next()) is not None:
+            due, number, kiosk = turn
+            kiosk.sell_once()
+            with self._cond:
+                later = due + self.every_s * self.rng.uniform(0.5, 1.5)
+                heapq.heappush(self._queue, (later, number, kiosk))
 
     def stop(self) -> None:
-        self._stopping.set()
+        with self._cond:
+            self._stopping = True
+            self._cond.notify()
         if self._thread.is_alive():
             self._thread.join(60)
 
@@ -192,7 +210,7 @@ class SimKiosk:
                                 tls_ca=sim.tls_ca, app_version=APP_VERSION,
                                 reconnect_min_s=0.5, reconnect_max_s=10.0)
         self.link = MqttLink(settings, status=self._status, inflight_limit=50, clock=clock)
-        self.pump = OutboxPump(self.writer, self.link, window=50, idle_poll_s=1.0, clock=clock)
+        self.pump = OutboxPump(self.writer, self.link, window=50, idle_poll_s=5.0, clock=clock)
         self.sync = CatalogueSync(
             link=self.link, mirror=self.mirror, writer=self.writer,
             settings=SyncSettings(store, kiosk, sim.currency,

@@ -9,7 +9,7 @@ catalogue mirror, journal and sync state, and its own broker identity ``{store}/
 user (its password is written to ``DIR/fleet-password``); ``--credentials FILE`` gives the
 identities' passwords (JSON ``{"s001/k001": "..."}``) for a broker of yours.
 
-Workers report ``ready``/``stats`` lines on stdout; the parent sums them. The worker side of
+Workers report ``started``/``stats`` lines on stdout; the parent sums them. The worker side of
 the protocol is :func:`worker_main` (``python -m kiosk.fleet.simulate --worker``).
 """
 
@@ -37,6 +37,7 @@ from .sim_kiosk import Shoppers, SimKiosk, SimSettings
 from .updates import load_json
 
 READY_TIMEOUT_S = 900.0
+STATS_EVERY_S = 3.0  # each report asks every kiosk's journal: not too often
 
 
 def identities(kiosks: int, stores: int) -> list[tuple[str, str]]:
@@ -62,14 +63,17 @@ def _settings(spec: dict[str, Any]) -> SimSettings:
                        tls_ca=Path(spec["tls_ca"]) if spec["tls_ca"] else None)
 
 
-def _open_kiosks(spec: dict[str, Any]) -> list[SimKiosk]:
-    """Open and start the kiosks a few at a time: a thousand connecting in the same instant
-    is a storm no store sees (kiosks boot at different times) and only slows everything."""
+def _open_kiosks(spec: dict[str, Any], kiosks: list[SimKiosk], halt: threading.Event,
+                 shoppers: Shoppers | None) -> None:
+    """Open and start the kiosks a few at a time, each selling from the moment it runs: a
+    thousand connecting in the same instant is a storm no store sees (kiosks boot at different
+    times) and only slows everything. Stops opening more when told to stop."""
     sim = _settings(spec)
     initial = load_json(Path(spec["initial"])) if spec["initial"] else None
     turns = threading.Lock()  # one kiosk's catalogue work at a time in this process
-    kiosks = []
     for store, kiosk, password, data, seed in spec["kiosks"]:
+        if halt.is_set():
+            return
         try:
             opened = SimKiosk(sim, store, kiosk, password, Path(data), seed=seed,
                               initial=initial, work_lock=turns)
@@ -78,32 +82,41 @@ def _open_kiosks(spec: dict[str, Any]) -> list[SimKiosk]:
             continue
         opened.start()
         kiosks.append(opened)
-        time.sleep(1 / spec["ramp_per_s"])
-    return kiosks
+        if shoppers is not None:
+            shoppers.add(opened)
+        halt.wait(1 / spec["ramp_per_s"])
 
 
 def worker_main() -> None:
     """Run the kiosks the spec on stdin names; report; stop when stdin closes."""
     spec = json.loads(sys.stdin.readline())
     limit = raise_open_files()
-    kiosks = _open_kiosks(spec)
-    print(f"started {len(kiosks)} nofile={limit}", flush=True)
+    kiosks: list[SimKiosk] = []
+    halt, done = threading.Event(), threading.Event()
     shoppers = None
     if spec["sell_every_s"]:
-        shoppers = Shoppers(kiosks, spec["sell_every_s"], random.Random(len(kiosks)))  # noqa: S311
+        shoppers = Shoppers(spec["sell_every_s"], random.Random(len(spec["kiosks"])))  # noqa: S311
         shoppers.start()
-    done = threading.Event()
 
     def commands() -> None:
         for line in sys.stdin:
-            if line.strip() == "stop-selling" and shoppers is not None:
-                shoppers.stop()
+            if line.strip() == "stop-selling":
+                halt.set()
+                if shoppers is not None:
+                    shoppers.stop()
                 print("stopped-selling", flush=True)
+        halt.set()
         done.set()
 
+    def report() -> None:
+        while not done.wait(STATS_EVERY_S):
+            print(_stats(list(kiosks)), flush=True)
+
     threading.Thread(target=commands, daemon=True).start()
-    while not done.wait(1.0):
-        print(_stats(kiosks), flush=True)
+    threading.Thread(target=report, daemon=True).start()
+    _open_kiosks(spec, kiosks, halt, shoppers)
+    print(f"started {len(kiosks)} nofile={limit}", flush=True)
+    done.wait()
     if shoppers is not None:
         shoppers.stop()
     print(_stats(kiosks), flush=True)
@@ -117,7 +130,8 @@ def _stats(kiosks: list[SimKiosk]) -> str:
     reached = sum(k.link.connects > 0 for k in kiosks)
     sold = sum(k.seller.sold for k in kiosks)
     pending = sum(k.pending() for k in kiosks) if kiosks else 0
-    return f"stats connected={connected} reached={reached} sold={sold} pending={pending}"
+    return (f"stats opened={len(kiosks)} connected={connected} reached={reached} sold={sold} "
+            f"pending={pending}")
 
 
 # -- the parent ----------------------------------------------------------------------------------
@@ -143,7 +157,8 @@ def _drained_since_stop(lines: list[str]) -> bool:
 
 
 class FleetSim:
-    """The simulated fleet: ``start`` spawns the workers and waits until they are ready."""
+    """The simulated fleet: ``start`` spawns the workers and waits until their kiosks have
+    started (and, for a while, until they are connected)."""
 
     def __init__(self, spec: dict[str, Any], kiosks: list[tuple[str, str, str, str, int]],
                  processes: int) -> None:
@@ -151,7 +166,10 @@ class FleetSim:
         self.processes = max(1, min(processes, len(kiosks)))
         self.workers: list[Worker] = []
 
-    def start(self, say: Callable[[str], None] = print, connect_wait_s: float = 60.0) -> None:
+    def start(self, say: Callable[[str], None] = print, connect_wait_s: float = 60.0, *,
+              wait: bool = True) -> None:
+        """Spawn the workers; with ``wait``, until every kiosk started and (for up to
+        ``connect_wait_s``) connected."""
         for index in range(self.processes):
             share = self.kiosks[index::self.processes]
             process = subprocess.Popen(
@@ -163,6 +181,8 @@ class FleetSim:
             process.stdin.write(json.dumps({**self.spec, "kiosks": share}) + "\n")
             process.stdin.flush()
             self.workers.append(worker)
+        if not wait:
+            return
         deadline = time.monotonic() + READY_TIMEOUT_S
         while not all(w.last("started") is not None or w.process.poll() is not None
                       for w in self.workers) and time.monotonic() < deadline:
@@ -191,6 +211,9 @@ class FleetSim:
 
     def connected(self) -> int:
         return self._sum("connected")
+
+    def opened(self) -> int:
+        return self._sum("opened")
 
     def reached(self) -> int:
         """Kiosks that connected at least once."""

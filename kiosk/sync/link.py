@@ -18,6 +18,7 @@ raw bytes and judge them themselves (:mod:`kiosk.sync.messages`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import socket
@@ -316,7 +317,8 @@ class MqttLink:
         with self._lock:
             self._client = None
         client.disconnect()  # no-op unless still connected (a fallback or a CONNECT timeout)
-        client.loop_stop()  # joins paho's thread; the socket is closed
+        with contextlib.suppress(AttributeError):  # paho's thread had already ended and
+            client.loop_stop()  # cleared itself (a race inside paho 2.x); else this joins it
         if was:
             self._notify(False)
 

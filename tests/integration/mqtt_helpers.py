@@ -26,7 +26,7 @@ from kiosk.sync.link_config import LinkSettings
 from kiosk.sync.messages import Status
 
 T0 = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
-WAIT_S = 20.0  # generous: 8 helpers share 2 cores; never a speed assertion
+WAIT_S = 60.0  # generous: 8 helpers share 2 cores (load 200+ seen); never a speed assertion
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = WAIT_S,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mqtt_helpers import Central, outbox_counts, sell, settings, start_link, wait_until
+from mqtt_helpers import WAIT_S, Central, outbox_counts, sell, settings, start_link, wait_until
 
 from kiosk.store.writer import JournalWriter
 from kiosk.sync.broker import LocalMosquitto, free_port
@@ -41,7 +41,7 @@ def publish_as(link: MqttLink, topic: str, payload: bytes = b'{"schema":1}') -> 
         done.set()
 
     assert link.publish(topic, payload, on_ack=on_ack) is not None
-    assert done.wait(20)
+    assert done.wait(WAIT_S)
     return answered[0]
 
 
@@ -49,7 +49,7 @@ def test_a_kiosk_publishes_only_its_own_uplink(broker: LocalMosquitto) -> None:
     central = Central(broker, ["kiosk/v1/#"])
     link = start_link(settings(broker, "s1", "k1"))
     try:
-        assert link.wait_connected(20)
+        assert link.wait_connected(WAIT_S)
         assert publish_as(link, "kiosk/v1/s1/k1/sales").ok
         for foreign in ("kiosk/v1/s1/k2/sales", "kiosk/v1/s1/k2/status",
                         "kiosk/v1/s1/k2/events", "kiosk/v1/s2/k1/sales",
@@ -73,7 +73,7 @@ def test_a_kiosk_reads_only_its_cmd_its_catalogue_and_its_stores_catalogue(
     fleet = Central(broker, [], client_id="fleet-writer")
     k2 = start_link(settings(broker, "s1", "k2"))
     try:
-        assert k2.wait_connected(20)
+        assert k2.wait_connected(WAIT_S)
         assert publish_as(k2, "kiosk/v1/s1/k2/sales").ok  # k2's uplink: k1 must not see it
         for topic in ("kiosk/v1/s1/k2/cmd", "kiosk/v1/s1/k2/catalogue", "kiosk/v1/s2/catalogue",
                       "kiosk/v1/s1/k1/cmd", "kiosk/v1/s1/k1/catalogue", "kiosk/v1/s1/catalogue",
@@ -97,7 +97,7 @@ def test_the_fleet_reads_every_uplink_through_a_shared_subscription(
     links = [start_link(settings(broker, store, kiosk)) for store, kiosk in KIOSKS]
     try:
         for link in links:
-            assert link.wait_connected(20)
+            assert link.wait_connected(WAIT_S)
             for n in range(4):
                 assert publish_as(link, f"{link.topics.prefix}/sales", str(n).encode()).ok
         wait_until(lambda: len(first.messages) + len(second.messages) == 12)
@@ -148,7 +148,7 @@ def test_311_denial_is_silent_so_nothing_reaches_other_kiosks(broker: LocalMosqu
     central = Central(broker, ["kiosk/v1/s1/k2/#"])
     link = start_link(settings(broker, "s1", "k1", protocol="3.1.1"))
     try:
-        assert link.wait_connected(20)
+        assert link.wait_connected(WAIT_S)
         assert publish_as(link, "kiosk/v1/s1/k2/sales").ok
         time.sleep(0.2)
         assert central.messages == []
@@ -203,7 +203,7 @@ def test_the_shipped_store_config_enforces_its_acl_and_bridges(tmp_path: Path) -
             link = start_link(LinkSettings(
                 store="store-0001", kiosk="k01", host="127.0.0.1", port=port,
                 username="store-0001/k01", password="pw1", tls_ca=ca, reconnect_min_s=0.05))
-            assert link.wait_connected(20), link.last_error
+            assert link.wait_connected(WAIT_S), link.last_error
             assert publish_as(link, "kiosk/v1/store-0001/k01/sales", b'{"sale": 1}').ok
             assert not publish_as(link, "kiosk/v1/store-0001/k02/sales").ok
             assert not publish_as(link, "kiosk/v1/store-0001/catalogue").ok

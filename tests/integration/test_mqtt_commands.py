@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from mqtt_helpers import Central, status, wait_until
+from mqtt_helpers import WAIT_S, Central, status, wait_until
 
 from kiosk.clock import utc_now
 from kiosk.config import MqttConfig
@@ -71,7 +71,7 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
             sync = SyncService(mqtt, store="s1", kiosk="k1", resolve=Path, data_dir=data,
                                writer=writer, post=posted.append, status=status())
             sync.start()
-            assert sync.link.wait_connected(20)
+            assert sync.link.wait_connected(WAIT_S)
             try:
                 yield Rig(broker, sync, central, posted)
             finally:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from mqtt_helpers import (
+    WAIT_S,
     Central,
     KioskProcess,
     journal_ids,
@@ -110,7 +111,7 @@ def test_broker_and_kiosk_killed_mid_stream_lose_nothing(broker: LocalMosquitto,
     kiosk.kill()  # SIGKILL mid-stream: PUBACKs in flight, rows unmarked
     sold_before = kiosk.sold()
     again = KioskProcess(broker, data, sales=total, pace=0.0)
-    again.wait_for("drained", timeout=60)
+    again.wait_for("drained", timeout=2 * WAIT_S)
     again.stop()
     assert sold_before < total
     record_ids = journal_ids(data / "journal.sqlite3")

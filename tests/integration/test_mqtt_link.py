@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mqtt_helpers import Central, KioskProcess, settings, start_link, wait_until
+from mqtt_helpers import WAIT_S, Central, KioskProcess, settings, start_link, wait_until
 from mqtt_v311_proxy import V311OnlyProxy
 
 from kiosk.sync.broker import LocalMosquitto
@@ -53,7 +53,7 @@ def test_status_is_retained_with_versions_and_health(broker: LocalMosquitto,
                                                      tmp_path: Path) -> None:
     link = start_link(settings(broker))
     try:
-        assert link.wait_connected(20)
+        assert link.wait_connected(WAIT_S)
         assert link.protocol == "5"
         seen = eventually_retained(broker, tmp_path, online=True)
         assert seen["app_version"] == "9.9.9"
@@ -80,7 +80,7 @@ def test_last_will_marks_a_killed_kiosk_offline(broker: LocalMosquitto, tmp_path
 def test_tls_with_the_test_ca(broker: LocalMosquitto, tmp_path: Path) -> None:
     link = start_link(settings(broker, tls=True))
     try:
-        assert link.wait_connected(20), link.last_error
+        assert link.wait_connected(WAIT_S), link.last_error
         eventually_retained(broker, tmp_path, online=True)
     finally:
         link.stop()
@@ -104,7 +104,7 @@ def test_client_certificate_is_the_kiosk_identity(broker: LocalMosquitto,
                                tls_cert=cert.cert, tls_key=cert.key, username="", password=None))
     central = Central(broker, ["kiosk/v1/s1/k2/status"], client_id="cert-central")
     try:
-        assert link.wait_connected(20), link.last_error
+        assert link.wait_connected(WAIT_S), link.last_error
         # The ACL let k2 (named only by its certificate) publish its own status.
         wait_until(lambda: central.on("kiosk/v1/s1/k2/status"))
         assert central.on("kiosk/v1/s1/k2/status")[-1]["online"] is True
@@ -118,7 +118,7 @@ def test_falls_back_to_mqtt_311_when_the_broker_has_no_mqtt5(broker: LocalMosqui
     proxy = V311OnlyProxy(broker.port)
     link = start_link(settings(broker, port=proxy.port))
     try:
-        assert link.wait_connected(20), link.last_error
+        assert link.wait_connected(WAIT_S), link.last_error
         assert link.protocol == "3.1.1"
         assert proxy.refused_v5 == 1
         assert proxy.passed >= 1
@@ -133,7 +133,7 @@ def test_falls_back_to_mqtt_311_when_the_broker_has_no_mqtt5(broker: LocalMosqui
 def test_protocol_can_be_pinned_to_311_in_config(broker: LocalMosquitto) -> None:
     link = start_link(settings(broker, protocol="3.1.1"))
     try:
-        assert link.wait_connected(20)
+        assert link.wait_connected(WAIT_S)
         assert link.protocol == "3.1.1"
     finally:
         link.stop()
@@ -144,7 +144,7 @@ def test_protocol_can_be_pinned_to_311_in_config(broker: LocalMosquitto) -> None
 def test_reconnects_after_the_broker_restarts(broker: LocalMosquitto, tmp_path: Path) -> None:
     link = start_link(settings(broker))
     try:
-        assert link.wait_connected(20)
+        assert link.wait_connected(WAIT_S)
         broker.kill()
         wait_until(lambda: not link.connected, what="the link to notice the broker is gone")
         broker.start()
