@@ -129,6 +129,7 @@ class Kiosk:
         self.say = say
         self.clock = clock
         self.messages: list[fx.ShowMessage] = []
+        self.mqtt_problem = ""  # why the MQTT link could not start, if it could not
         self.data_dir = cfg.resolve(cfg.paths.data_dir)
         say(f"kiosk {cfg.store.store_id}/{cfg.store.kiosk_id}; config from "
             f"{', '.join(loaded.sources)}; data in {self.data_dir}")
@@ -174,7 +175,17 @@ class Kiosk:
         early, self._early = self._early, None
         for event in early or ():
             self.loop.post(event)
-        self.sync = self._start_sync(cfg) if cfg.mqtt.enabled else None
+        self.sync = self._start_sync_or_say(cfg) if cfg.mqtt.enabled else None
+
+    def _start_sync_or_say(self, cfg: KioskConfig) -> SyncService | None:
+        """A broken link setting (a missing CA file, say) must not stop the lane from selling:
+        sales wait in the outbox; the banner and ``kiosk devices`` say what is wrong."""
+        try:
+            return self._start_sync(cfg)
+        except KioskError as exc:
+            self.mqtt_problem = exc.message
+            self.say(f"mqtt: NOT WORKING: {exc.message}")
+            return None
 
     def _start_sync(self, cfg: KioskConfig) -> SyncService:
         """The MQTT link (kiosk.sync): outbox delivery, retained status, signed commands."""

@@ -26,9 +26,8 @@ def run(args: Namespace, loaded: LoadedConfig) -> int:
 
 
 def cmd_run(args: Namespace, loaded: LoadedConfig) -> int:
-    if not args.headless:
-        print("kiosk: the touch screen arrives with the UI issue; running headless.",
-              file=sys.stderr)
+    if not args.headless and args.script is None:
+        return _run_window(loaded)
     kiosk = Kiosk(loaded)
     try:
         headless = Headless(kiosk)
@@ -39,6 +38,18 @@ def cmd_run(args: Namespace, loaded: LoadedConfig) -> int:
         if interactive:
             print("Type commands (? for the list, quit to stop):\n" + COMMANDS)
         return headless.run_lines(_prompted(interactive), stop_on_error=False)
+    finally:
+        kiosk.close()
+
+
+def _run_window(loaded: LoadedConfig) -> int:
+    """The touch screen: refuses at once without a display (before devices start)."""
+    from kiosk.screens.window import check_display, run_window  # noqa: PLC0415 - Kivy is heavy
+
+    check_display()
+    kiosk = Kiosk(loaded)
+    try:
+        return run_window(kiosk)
     finally:
         kiosk.close()
 
@@ -60,7 +71,9 @@ def cmd_config(args: Namespace, loaded: LoadedConfig) -> int:
 def cmd_devices(args: Namespace, loaded: LoadedConfig) -> int:
     kiosk = Kiosk(loaded)
     try:
-        failed = [h for h in kiosk.devices.health().values() if not h.ok]
+        failed: list[object] = [h for h in kiosk.devices.health().values() if not h.ok]
+        if kiosk.mqtt_problem:
+            failed.append(kiosk.mqtt_problem)  # the banner already said what is wrong
         if not kiosk.staff:
             print(f"staff: no staff file at {loaded.config.staff.file}: assisted mode cannot be "
                   "unlocked")

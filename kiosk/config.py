@@ -307,7 +307,7 @@ class TerminalConfig(_Section):
     ack_timeout_s: float = Field(default=1.0, gt=0, le=10)  # the line's one-byte ACK/NAK
     answer_timeout_s: float = Field(default=5.0, gt=0, le=60)  # first answer to a command
     timeout_s: float = Field(default=120.0, gt=0)  # the card holder's dialogue, to the result
-    completion_timeout_s: float = Field(default=30.0, gt=0)  # result to end (receipt lines)
+    completion_timeout_s: float = Field(default=30.0, gt=0)  # silence after the result
     reconnect_s: float = Field(default=30.0, gt=0)  # between tries to reach a terminal
 
     @field_validator("currency")

@@ -197,7 +197,7 @@ class Headless:
             raise CommandError(f"no barcode confirmed in {path or 'the photo'}",
                                 "the camera decoder read nothing it could confirm",
                                 "Try another photo, or type the code with scan CODE.")
-        self.out(f"  camera read {', '.join(f'{d.text} ({d.symbology})' for d in found)}")
+        self.out(f"  camera read {', '.join(f'{d.shown()} ({d.symbology})' for d in found)}")
         self.settle()
 
     def _unlock(self, staff_id: str, pin: str) -> None:

@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Protocol
 
 from kiosk.config import CameraConfig
+from kiosk.errors import DeviceError
 from kiosk.hw.camera_debug import DebugCapture
 from kiosk.hw.camera_grabber import Grabber, LatestFrame
 from kiosk.hw.camera_sources import CaptureSettings, Frame, Opener, open_capture
 from kiosk.hw.decode_pipeline import DecodePipeline, FrameResult
-from kiosk.hw.decode_symbols import SYMBOLOGIES
+from kiosk.hw.decode_symbols import SYMBOLOGIES, human_text
 from kiosk.hw.health import CAMERA, DeviceHealth, HealthReporter, Post
 from kiosk.hw.scan_confirm import Accepted, Confirmer
 
@@ -44,6 +45,10 @@ class Decoded:
     text: str
     symbology: str
     gs1: bool = False
+
+    def shown(self) -> str:
+        """As a person reads it: ``(01)98898765432106(3103)001750`` for a GS1 label."""
+        return human_text(self.text, self.gs1)
 
 
 class Scanner(Protocol):
@@ -155,6 +160,18 @@ class CameraScanner:
             return self._decoded.wait_for(lambda: self.frames_decoded >= count, timeout)
 
     def _decode_frames(self, post: Post) -> None:
+        try:
+            self._decode_loop(post)
+        except Exception as exc:
+            # A bug, not a decoder's failure on a frame (those are caught per pass): say so
+            # where staff look, rather than a camera that looks fine and never scans again.
+            if self._health is not None:
+                self._health.failed(DeviceError(
+                    "Camera decoding stopped", f"of an internal error ({exc!r})",
+                    "Restart the kiosk and report this; staff can key in codes meanwhile."))
+            raise
+
+    def _decode_loop(self, post: Post) -> None:
         problems: set[str] = set()
         while not self._stop.is_set():
             taken = self._slot.take(timeout=0.1)
@@ -163,7 +180,8 @@ class CameraScanner:
             frame, at = taken
             result = self.pipeline.decode(frame, at)
             for failure in set(result.failures) - problems:
-                log.warning("camera %s: a frame was skipped: %s", self.device, failure)
+                log.warning("camera %s: a decoder failed on a frame, its other passes still "
+                            "counted: %s", self.device, failure)
             problems |= set(result.failures)
             with self._confirming:
                 scans = self.confirmer.feed(result.candidates, at)

@@ -151,9 +151,16 @@ class SimulatedScanner:
                               "devices.camera.images names no folder or photo",
                               "Codes can still be given as text.")
         if self.kind == "image":
-            background = read_photo(self.images if self.images.is_file()
-                                    else self.image_paths()[0])
-            described = f"{self.images} in view"
+            photos = self.image_paths()
+            if not photos:
+                raise DeviceError(f"Camera simulator: no photo in {self.images}",
+                                  "devices.camera.images names no photo to show",
+                                  "Codes can still be given as text.")
+            try:
+                background = read_photo(photos[0])
+            except ImageError as exc:
+                raise DeviceError(exc.what, exc.why, "Codes can still be given as text.") from None
+            described = f"{photos[0]} in view"
         else:
             background = empty_scene(*SCENE_SIZE)
             described = f"{len(self.image_paths())} photos from {self.images}"

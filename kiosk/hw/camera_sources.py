@@ -113,14 +113,15 @@ def _apply(capture: cv2.VideoCapture, settings: CaptureSettings) -> None:
 
 def read_photo(path: Path) -> Frame:
     """A photo as a camera frame: read through ``cv2.VideoCapture``, as a one-frame video."""
-    capture = cv2.VideoCapture(str(path)) if path.is_file() else None
-    try:
-        ok, frame = capture.read() if capture is not None and capture.isOpened() else (False,
-                                                                                          None)
-    finally:
-        if capture is not None:
+    frame = None
+    if path.is_file():
+        capture = cv2.VideoCapture(str(path))
+        try:
+            ok, frame = capture.read() if capture.isOpened() else (False, None)
+        finally:
             capture.release()
-    if not ok or frame is None:
+        frame = frame if ok else None
+    if frame is None:
         raise ImageError(f"photo {path} cannot be read",
                          "it does not exist or is not an image OpenCV can open",
                          "Give a PNG or JPEG file.")

@@ -1,15 +1,15 @@
 """When the slow fallback is worth running on a frame in which the fast path found nothing.
 
-Two cheap tests, both on a thumbnail of the frame:
-
-- :func:`has_edges`: a barcode, however blurred or pale, has strong edges over a patch of the
-  frame; the empty scan area of a kiosk (a plain surface and sensor noise) has none. On every
-  photograph of a code in the ZXing test set the share of strong-edge pixels is above 15 %;
-  on an empty camera frame it is 0.
-- :class:`SceneMemory`: a fixed camera sees the same scene for seconds at a time. When the
-  fallback found nothing on a scene, running it again on every frame of the same scene finds
-  nothing again, so it is skipped until the scene changes or ``retry_s`` has passed (which
-  still gives a marginal code a second chance in fresh sensor noise).
+- :func:`has_edges`, on a thumbnail of the frame: a barcode, however blurred or pale, has
+  strong edges over a patch of the frame; the empty scan area of a kiosk (a plain surface and
+  sensor noise) has none. On every photograph of a code in the ZXing test set the share of
+  strong-edge pixels is above 15 %; on an empty camera frame it is 0.
+- :class:`Backoff`: edges alone do not make a code (a sleeve, a patterned bag, a carpet), so
+  after a fallback that found nothing at all the next one waits ``retry_s``, whatever the
+  camera sees meanwhile. A busy scene without codes then costs the fast path plus a fallback
+  now and then, not a fallback per frame; a fallback that found something (a code to
+  confirm) is repeated on the next frame at once. Items arrive from an empty scan area, which
+  never starts the wait, so the first frames of a product get the fallback straight away.
 
 Times are passed in (seconds on any monotonic clock), so this is testable frame by frame.
 """
@@ -25,9 +25,7 @@ Gray = np.ndarray[Any, Any]
 THUMB_SIDE = 160  # the edge test works on a thumbnail this long
 EDGE = 40  # Sobel response (per pixel of the thumbnail) of a printed edge, not sensor noise
 MIN_EDGE_SHARE = 0.005  # of the thumbnail's pixels: a code as small as 1/200 of the frame
-SCENE_SIDE = 40  # scenes are compared on this small a thumbnail: noise averages out
-SAME_SCENE = 3.0  # mean absolute difference (grey levels) below which a scene is unchanged
-RETRY_S = 0.5
+RETRY_S = 0.5  # at most two fruitless fallbacks a second
 
 
 def thumbnail(gray: Gray, side: int) -> Gray:
@@ -49,26 +47,18 @@ def has_edges(gray: Gray) -> bool:
     return strong >= MIN_EDGE_SHARE * small.size
 
 
-class SceneMemory:
-    """The last scene on which the fallback found nothing, and when."""
+class Backoff:
+    """When the last fruitless fallback ran; the next may run ``retry_s`` after it."""
 
     def __init__(self, retry_s: float = RETRY_S) -> None:
         self.retry_s = retry_s
-        self._scene: Gray | None = None
-        self._at = 0.0
+        self._fruitless_at: float | None = None
 
-    def worth_trying(self, gray: Gray, at: float) -> bool:
-        """False while the scene is the one the fallback just failed on."""
-        if self._scene is None or at - self._at >= self.retry_s:
-            return True
-        scene = thumbnail(gray, SCENE_SIDE)
-        if scene.shape != self._scene.shape:
-            return True
-        return float(cv2.absdiff(scene, self._scene).mean()) >= SAME_SCENE
+    def worth_trying(self, at: float) -> bool:
+        return self._fruitless_at is None or at - self._fruitless_at >= self.retry_s
 
-    def fruitless(self, gray: Gray, at: float) -> None:
-        self._scene = thumbnail(gray, SCENE_SIDE)
-        self._at = at
+    def fruitless(self, at: float) -> None:
+        self._fruitless_at = at
 
     def forget(self) -> None:
-        self._scene = None
+        self._fruitless_at = None

@@ -4,8 +4,8 @@
    rotation, down-scaling or inversion. On a frame with no code this is all that runs besides
    a thumbnail edge test, which keeps the pipeline faster than either decoder alone there.
 2. **Fallback**, only where a code is likely: when the fast path read a linear code (which is
-   then cross-checked), or read nothing on a frame with strong edges whose scene has not just
-   been searched in vain (kiosk.hw.decode_gate). It decodes the frame again with zbar and
+   then cross-checked), or read nothing on a frame with strong edges, unless a fallback just
+   found nothing (kiosk.hw.decode_gate). It decodes the frame again with zbar and
    zxing-cpp on other contrasts and resolutions (:data:`FALLBACK`); a frame larger than
    :data:`FALLBACK_PIXELS` is searched scaled down to that size, which bounds its cost.
 3. **Cross-check**: every EAN/UPC symbol is cut out at a standard size and decoded again by
@@ -27,7 +27,7 @@ import numpy as np
 
 from kiosk.errors import DeviceError
 from kiosk.hw.decode_consensus import Candidate, Symbol, bar_extent, symbols, verdict
-from kiosk.hw.decode_gate import SceneMemory, has_edges
+from kiosk.hw.decode_gate import Backoff, has_edges
 from kiosk.hw.decode_passes import Gray, clahe, normalised, scaled, standard_crop, to_gray
 from kiosk.hw.decode_symbols import MATRIX, RETAIL, SYMBOLOGIES, Placement, Read
 from kiosk.hw.decode_zbar import DecodeError, ZbarDecoder
@@ -63,11 +63,11 @@ class DecodePipeline:
     """Both decoders, restricted to ``symbologies``; one instance per camera (not shared)."""
 
     def __init__(self, symbologies: Iterable[str] = SYMBOLOGIES, *,
-                 memory: SceneMemory | None = None) -> None:
+                 backoff: Backoff | None = None) -> None:
         self.symbologies = frozenset(symbologies)
         self.zbar = ZbarDecoder(self.symbologies)
         self.zxing = ZxingDecoder(self.symbologies)
-        self.memory = memory or SceneMemory()
+        self.backoff = backoff or Backoff()
 
     @property
     def name(self) -> str:
@@ -86,15 +86,15 @@ class DecodePipeline:
         reads = self._pass(gray, "zxing", "plain", 1.0, failures)
         if reads and all(read.symbology in MATRIX for read in reads):
             return self._result(symbols(reads, gray), False, failures)
-        if not reads and not (has_edges(gray) and self.memory.worth_trying(gray, at)):
-            return FrameResult((), False, tuple(dict.fromkeys(failures)))
+        if not reads and not (has_edges(gray) and self.backoff.worth_trying(at)):
+            return self._result([], False, failures)
         base = min(1.0, (FALLBACK_PIXELS / gray.size) ** 0.5)
         for decoder, variant, scale in FALLBACK:
             reads += self._pass(gray, decoder, variant, scale * base, failures)
         if not reads:
-            self.memory.fruitless(gray, at)
-            return FrameResult((), True, tuple(dict.fromkeys(failures)))
-        self.memory.forget()
+            self.backoff.fruitless(at)
+            return self._result([], True, failures)
+        self.backoff.forget()
         found = symbols(reads, gray)
         for symbol in found:
             if any(read.symbology in RETAIL for read in symbol.reads):
@@ -102,6 +102,7 @@ class DecodePipeline:
         return self._result(found, True, failures)
 
     def _result(self, found: list[Symbol], fallback: bool, failures: list[str]) -> FrameResult:
+        """The verdicts on ``found``; each decoder failure once, however many passes it hit."""
         candidates = (verdict(symbol) for symbol in found)
         return FrameResult(tuple(c for c in candidates if c is not None), fallback,
                            tuple(dict.fromkeys(failures)))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from kiosk.core import gtin
 from kiosk.core.codes import Rejected
+from kiosk.core.gs1 import split_raw
 
 # The symbologies a kiosk reads, by the names the configuration, logs and the core use.
 RETAIL = ("ean13", "ean8", "upca", "upce")
@@ -150,6 +151,16 @@ def read_key(text: str, symbology: str) -> str:
     if symbology == "databar" and len(text) == 16 and text.startswith("01"):
         return text[2:]
     return text
+
+
+def human_text(text: str, gs1: bool) -> str:
+    """The text as a person reads it: a GS1 element string with its AIs in parentheses,
+    control characters named (``<GS>``) rather than printed."""
+    if gs1:
+        elements = split_raw(text)
+        if not isinstance(elements, Rejected):
+            return "".join(f"({ai}){value}" for ai, value in elements)
+    return "".join(f"<{ord(c):02X}>" if c < " " and c not in "\r\n" else c for c in text)
 
 
 def is_linear(symbology: str) -> bool:

@@ -64,6 +64,11 @@ class ZxingDecoder:
     def problem(self) -> DeviceError | None:
         return self._problem
 
+    @property
+    def formats(self) -> tuple[Any, ...]:
+        """The zxing-cpp formats the enabled symbologies map to."""
+        return self._formats
+
     def decode(self, gray: np.ndarray[Any, Any], place: Placement = WHOLE_FRAME, *,
                thorough: bool = False, binarizer: str = "LocalAverage") -> list[Read]:
         """The enabled symbols zxing-cpp finds; ``thorough`` adds rotation, down-scaling and

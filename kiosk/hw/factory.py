@@ -42,10 +42,10 @@ from kiosk.hw.terminal import (
     NO_TERMINAL_ACTION,
     Driver,
     PaymentTerminal,
-    SimulatedTerminal,
     TerminalSettings,
     real_terminal,
 )
+from kiosk.hw.terminal_sim import SimulatedTerminal
 from kiosk.hw.zvt.driver import ZvtTerminal
 
 RECEIPTS_DIR = "receipts"

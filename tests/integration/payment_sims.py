@@ -7,6 +7,9 @@ pyserial exactly as they open /dev/ttyUSB0. Only the tests import both sides.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import os
 import queue
 import time
 from collections.abc import Callable, Iterator
@@ -29,13 +32,34 @@ KIOSK_TIMING = {"ack_timeout_s": 0.4, "answer_timeout_s": 0.8, "timeout_s": 1.5,
 SIM_TIMING = SimTiming(link_ack_s=0.4, link_attempts=3, reply_s=0.8, card_step_s=0.02,
                        late_answer_s=0.15, after_timeout_s=2.5, silence_s=2.0, disconnect_s=0.3,
                        busy_s=0.3, inter_byte_s=0.4)
+_IDS = itertools.count(10_000_001)
+
+
+def _terminal_id() -> str:
+    return str(next(_IDS))
+
+
 SIMULATORS: dict[str, type[TerminalSimulator]] = {"zvt": ZvtSimulator,
                                                   "concert": ConcertSimulator}
 
 
 @contextmanager
 def simulator(protocol: str, **options: object) -> Iterator[TerminalSimulator]:
-    sim = SIMULATORS[protocol](timing=options.pop("timing", SIM_TIMING), **options)
+    """A simulator with its own terminal id; its "disconnect" fault also takes its published
+    port name away while unplugged, as udev removes /dev/serial/by-id/... (the simulator
+    leaves it pointing at a closed pty, whose number the next pty of another test reuses)."""
+    sim = SIMULATORS[protocol](timing=options.pop("timing", SIM_TIMING),
+                               terminal_id=options.pop("terminal_id", _terminal_id()),
+                               **options)
+    port = sim._port  # the simulator's end of the cable, see the docstring
+    hang_up = port.hang_up
+
+    def unplug() -> None:
+        hang_up()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(port.path)
+
+    port.hang_up = unplug  # type: ignore[method-assign]
     sim.start()
     try:
         yield sim

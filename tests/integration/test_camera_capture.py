@@ -36,11 +36,11 @@ def failed(seen: list[object]) -> bool:
 
 def test_one_scan_per_presentation_and_the_video_end_is_a_stopped_camera(tmp_path: Path) -> None:
     clip = video(tmp_path / "lane.avi", [
-        ("ean13-2/04.png", 20), (None, 30),  # a book held up, then taken away for 2 s
+        ("ean13-2/04.png", 20), (None, 40),  # a book held up, then taken away for 1.3 s
         ("ean13-2/04.png", 20),  # the same book again: a second copy
-        ("ean8-1/1.png", 20), (None, 5)])
+        ("ean8-1/1.png", 20), (None, 5)], fps=30)
     events: queue.Queue[object] = queue.Queue()
-    camera = CameraScanner(str(clip), settings=ScanSettings(fps=15, cooldown_s=0.5,
+    camera = CameraScanner(str(clip), settings=ScanSettings(fps=30, cooldown_s=0.5,
                                                             stall_s=0.5, retry_s=60))
     camera.start(events.put)
     try:

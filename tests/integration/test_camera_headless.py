@@ -14,6 +14,7 @@ import pytest
 
 from kiosk.app import Kiosk
 from kiosk.config import load_config
+from kiosk.core import effects as fx
 from kiosk.core import events as ev
 from kiosk.headless import Headless
 
@@ -37,13 +38,15 @@ def demo(tmp_path: Path) -> Iterator[tuple[Kiosk, Headless, list[str]]]:
 def test_a_photo_of_a_demo_product_becomes_a_basket_line(demo: tuple[Kiosk, Headless, list[str]],
                                                          ) -> None:
     kiosk, shell, out = demo
-    scanned: list[ev.ItemScanned] = []
-    kiosk.loop.subscribe(lambda event, *_: scanned.append(event)
-                         if isinstance(event, ev.ItemScanned) else None)
+    scanned: list[tuple[ev.ItemScanned, tuple[fx.Effect, ...]]] = []
+    kiosk.loop.subscribe(lambda event, _session, outcome: scanned.append(
+        (event, outcome.effects)) if isinstance(event, ev.ItemScanned) else None)
     assert shell.run_lines(["scan-image tests/data/barcodes/ean13-2/04.png", "basket"],
                            stop_on_error=True) == 0
     assert "  camera read 9780804816632 (ean13)" in out
-    assert [(e.code, e.symbology) for e in scanned] == [("9780804816632", "ean13")]
+    ((event, effects),) = scanned
+    assert (event.code, event.symbology) == ("9780804816632", "ean13")
+    assert fx.Beep("ok") in effects  # the short beep the tower light's buzzer gives
     (line,) = kiosk.loop.session.basket.lines
     assert (line.gtin, line.names["en"], line.quantity) == (
         "09780804816632", "Paperback book, English edition", 1)
@@ -62,6 +65,17 @@ def test_the_same_product_shown_twice_is_two_items_and_a_upc_e_can_is_found(
     assert [(line.names["en"], line.quantity) for line in basket.lines] == [
         ("Dried apricots 200 g", 2), ("Root beer 355 ml can, imported", 1)]
     assert "  camera read 05096893 (upce)" in out
+
+
+def test_a_weighed_item_on_a_gs1_databar_label_is_priced_by_its_weight(
+        demo: tuple[Kiosk, Headless, list[str]]) -> None:
+    kiosk, shell, out = demo
+    assert shell.run_lines(["scan-image tests/data/barcodes/rssexpanded-1/12.png"],
+                           stop_on_error=True) == 0
+    assert "  camera read (01)98898765432106(3103)001750 (databar-expanded)" in out
+    (line,) = kiosk.loop.session.basket.lines
+    assert (line.gtin, line.names["en"], line.weight_g) == (
+        "98898765432106", "Beef roasting joint, variable weight", 1750)
 
 
 def test_a_photo_without_a_trusted_code_stops_a_script_with_a_reason(

@@ -120,6 +120,16 @@ def test_a_missing_folder_is_a_health_failure_but_text_still_scans(
     assert posted(events) == [Decoded("12345670", "ean8")]
 
 
+def test_a_photo_to_keep_in_view_that_cannot_be_read_is_a_health_failure(
+        tmp_path: Path, events: queue.Queue[object]) -> None:
+    notes = tmp_path / "label.png"
+    notes.write_bytes(b"not a picture")
+    sim = SimulatedScanner(notes, kind="image", settings=QUICK)
+    sim.start(events.put)
+    assert not sim.health().ok
+    assert sim.health().detail.startswith(f"photo {notes} cannot be read, because it does not")
+
+
 def test_a_single_photo_in_view_is_scanned_once(events: queue.Queue[object]) -> None:
     sim = SimulatedScanner(PHOTOS / "ean8-1" / "3.png", kind="image", settings=QUICK)
     sim.start(events.put)

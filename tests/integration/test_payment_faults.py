@@ -45,12 +45,14 @@ from kiosk.core.light_signals import light_pattern
 from kiosk.hw.termsim.faults import COUNTED, FAULTS, OUTCOMES, PHASES, phases_for
 from kiosk.hw.termsim.sim_base import TerminalSimulator
 
-PARALLEL = 6
+PARALLEL = 16
+PROTOCOLS = ("zvt", "concert")
 ANSWERS = {"approved", "declined", "cancelled", "unknown"}
 MESSAGE = {"approved": "paid", "declined": "payment-declined",
            "cancelled": "payment-cancelled", "unknown": "payment-unknown"}
 RAN: dict[str, int] = {}
 TEMPLATE: list[Path] = []  # a data directory with the demo catalogue seeded
+ROWS: list[Row] = []
 
 
 def matrix(protocol: str) -> list[str]:
@@ -101,8 +103,8 @@ class Row:
     final: str
 
     def line(self) -> str:
-        return (f"{self.protocol:8} {self.fault:34} -> {self.first:9} shopper: {self.told:18} "
-                f"{self.resolution:22} sale {self.final}")
+        return (f"{self.protocol:8} {self.fault:34} -> {self.first:9} {self.resolution:22} "
+                f"sale {self.final}; shopper: {self.told}")
 
 
 def pay_until_paid(till: Till, sim: TerminalSimulator, limit_s: float = LIMIT_S) -> None:
@@ -129,7 +131,7 @@ def first_answer(till: Till) -> str:
 
 def check_shopper(till: Till, first: str) -> str:
     shown = till.shown()[0]
-    assert shown.key == MESSAGE[first]
+    assert shown.key == MESSAGE[first], shown
     if first != "approved":
         assert shown.params["reason"], "the shopper is told why"
     if first == "unknown":  # staff are called: the unknown payment, or the fault behind it
@@ -138,7 +140,7 @@ def check_shopper(till: Till, first: str) -> str:
         till.run("pay")  # a second charge for this sale is refused while it is unknown
         assert till.state == "payment_unknown"
         assert "  refused: A staff member must first check the last payment" in till.out
-    return shown.key
+    return f"{shown.key} ({shown.params.get('reason', '')})"
 
 
 def scenario(protocol: str, fault: str, base: Path) -> Row:
@@ -147,6 +149,7 @@ def scenario(protocol: str, fault: str, base: Path) -> Row:
         till = open_till(protocol, sim, data)
         try:
             assert till.kiosk.devices.terminal is not None
+            till.wait_for({"attract"})  # the terminal registered (a loaded machine is slow)
             sim.script([fault])
             till.run(f"scan {ITEM}", "pay")
             till.wait_for({"paid", "receipt", "attract", "scanning", "payment_unknown"})
@@ -174,17 +177,21 @@ def scenario(protocol: str, fault: str, base: Path) -> Row:
     return Row(protocol, fault, first, told, resolution, sale["status"])
 
 
-def run_all(protocol: str, faults: list[str], tmp_path: Path,
-            run: Callable[[str, str, Path], Row]) -> list[Row]:
+def run_all(cases: list[tuple[str, str]], tmp_path: Path,
+            run: Callable[[str, str, Path], Row], kind: str) -> list[Row]:
+    """Every (protocol, case) on its own kiosk and simulator, a pool of them at a time."""
     with ThreadPoolExecutor(PARALLEL) as pool:
-        futures = {fault: pool.submit(run, protocol, fault, tmp_path / f"s{n}")
-                   for n, fault in enumerate(faults)}
+        futures = {case: pool.submit(run, *case, tmp_path / f"s{n}")
+                   for n, case in enumerate(cases)}
+    for protocol in sorted({protocol for protocol, _ in cases}, reverse=True):
+        RAN[f"{protocol} {kind}"] = sum(1 for p, _ in cases if p == protocol)
     rows, failures = [], []
-    for fault, future in futures.items():
+    for (protocol, case), future in futures.items():
         try:
             rows.append(future.result())
         except AssertionError as exc:
-            failures.append(f"{fault}: {exc}")
+            failures.append(f"{protocol} {case}: {exc}")
+    ROWS.extend(rows)
     assert not failures, "\n".join(failures)
     return rows
 
@@ -197,18 +204,77 @@ def matrix_report(request: pytest.FixtureRequest,
         open_till("zvt", sim, template).close()  # first start: seeds the demo catalogue
     TEMPLATE[:] = [template]
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    plugins = request.config.pluginmanager
+    reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
     total = sum(RAN.values())
     text = ", ".join(f"{name} {count}" for name, count in RAN.items())
-    if reporter is not None and total:
-        reporter.write_line(f"payment fault matrix: {total} scenarios ran ({text})")
+    if reporter is not None and capture is not None and total:
+        with capture.global_and_fixture_disabled():  # past the capture, onto the terminal
+            reporter.write_line(f"\npayment fault matrix: {total} scenarios ran ({text})")
+            if request.config.get_verbosity() > 0:  # -v: the table, one scenario a line
+                for row in ROWS:
+                    reporter.write_line(row.line())
 
 
-@pytest.mark.parametrize("protocol", ["zvt", "concert"])
-def test_every_fault_in_every_phase(protocol: str, tmp_path: Path) -> None:
-    faults = matrix(protocol)
-    rows = run_all(protocol, faults, tmp_path, scenario)
-    RAN[f"{protocol} faults"] = len(rows)
-    wrong = [f"{r.line()}  (expected {expected(protocol, r.fault)})" for r in rows
-             if r.first != expected(protocol, r.fault)]
+def test_every_fault_in_every_phase(tmp_path: Path) -> None:
+    cases = [(protocol, fault) for protocol in PROTOCOLS for fault in matrix(protocol)]
+    rows = run_all(cases, tmp_path, scenario, "faults")
+    wrong = [f"{r.line()}  (expected {expected(r.protocol, r.fault)})" for r in rows
+             if r.first != expected(r.protocol, r.fault)]
     assert not wrong, "\n".join(wrong)
+
+
+def restart_scenario(protocol: str, phase: str, base: Path) -> Row:
+    """The kiosk stops while the terminal is held in ``phase`` (power cut: nothing after the
+    journal's last commit is processed) and starts again on the same journal."""
+    data = seeded(TEMPLATE[0], base / "data")
+    with simulator(protocol) as sim:
+        till = open_till(protocol, sim, data)
+        try:
+            till.wait_for({"attract"})
+            sim.script([f"after-timeout@{phase}"])
+            till.run(f"scan {ITEM}", "pay")  # the request goes out; the loop runs no further
+            assert payment_steps(till) == [(f"{SALE}-P1", "started")]
+        finally:
+            till.close()
+        till = open_till(protocol, sim, data)
+        try:
+            row = _after_restart(protocol, phase, till, sim)
+        finally:
+            till.close()
+    return row
+
+
+def _after_restart(protocol: str, phase: str, till: Till, sim: TerminalSimulator) -> Row:
+    assert till.state == "payment_unknown"  # recovery first: no new payment for this sale
+    assert any("has no answer from before the restart" in line for line in till.out)
+    [shown] = till.shown()
+    assert shown.key == "payment-unknown"
+    assert light_pattern(till.shell.session) in ("payment-unknown", "fault")
+    assert "payment-unknown" in alerts(till)
+    till.run("pay")
+    assert till.state == "payment_unknown"
+    wait_quiet(sim)
+    till.shell.pump(1.0)  # the terminal's recovery report and any late answer arrive
+    steps = [status for attempt, status in payment_steps(till) if attempt == f"{SALE}-P1"]
+    recovery = [line for line in till.out if line.startswith("terminal recovery: ")]
+    assert recovery, "the terminal was asked first"
+    if protocol == "zvt" and charged_since(sim, 0) == TOTAL:
+        assert "late-approved" in steps, "the terminal's last receipt showed the payment"
+    resolution = "staff: " + staff_settle(till, sim, 0)
+    if till.state == "scanning":
+        pay_until_paid(till, sim)
+        resolution += ", paid again"
+    till.wait_for({"attract"})
+    [sale] = journal_rows(till, "sale")
+    assert charged_since(sim, 0) == TOTAL, "the shopper paid exactly once"
+    assert till.kiosk.writer.submit(lambda j: j.verify_chain()).result().ok
+    return Row(protocol, f"restart@{phase}", "unknown", f"payment-unknown; {recovery[-1]}",
+               resolution, sale["status"])
+
+
+def test_restarts_in_every_phase(tmp_path: Path) -> None:
+    cases = [(protocol, phase) for protocol in PROTOCOLS for phase in PHASES]
+    rows = run_all(cases, tmp_path, restart_scenario, "restarts")
+    assert {(row.protocol, row.fault) for row in rows} == {
+        (protocol, f"restart@{phase}") for protocol, phase in cases}

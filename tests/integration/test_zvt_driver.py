@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from payment_sims import SIM_TIMING, Recorder, settings_for, simulator, wait_until
@@ -41,11 +42,27 @@ def terminal(sim: ZvtSimulator, recorder: Recorder) -> Iterator[ZvtTerminal]:
     driver.close()
 
 
-def test_registration_makes_it_healthy(terminal: ZvtTerminal) -> None:
+def test_registration_makes_it_healthy(terminal: ZvtTerminal, sim: ZvtSimulator) -> None:
     health = terminal.status()
     assert health.ok
     assert not health.simulated  # a real protocol driver, even when the far end is simulated
-    assert health.detail.startswith("ZVT terminal 12345678 on ")
+    assert health.detail == f"ZVT terminal {sim.terminal_id} on {sim.path} ready"
+
+
+def test_another_terminal_on_the_port_is_not_used(recorder: Recorder, tmp_path: Path) -> None:
+    path = str(tmp_path / "ttyTERMINAL")
+    with simulator("zvt", link_path=path) as first:
+        driver = ZvtTerminal(settings_for("zvt", path), recorder.post)
+    try:
+        with simulator("zvt", link_path=path) as other:  # another terminal, same port name
+            wait_until(lambda: not driver.status().ok)
+            wait_until(lambda: "A different card terminal" in driver.status().detail)
+            assert other.journal.entries() == ()
+            assert driver.status().detail.startswith(
+                f"A different card terminal answers on {path}, because terminal "
+                f"{other.terminal_id} answered where terminal {first.terminal_id} was")
+    finally:
+        driver.close()
 
 
 def test_an_approved_payment_with_statuses_and_the_terminals_receipt(
@@ -57,12 +74,13 @@ def test_an_approved_payment_with_statuses_and_the_terminals_receipt(
     assert (outcome.amount, outcome.masked_pan, outcome.card_type) == (
         PRICE, "497010******0119", "VISA")
     assert (outcome.terminal_id, outcome.trace_no, outcome.receipt_no) == (
-        "12345678", "000001", "0001")
+        sim.terminal_id, "000001", "0001")
     assert len(outcome.auth_code) == 6
     assert "Amount EUR 12.34" in outcome.receipt_lines
     assert f"Auth code {outcome.auth_code}" in outcome.receipt_lines
+    wait_until(lambda: all(e.delivered for e in sim.journal.entries()))
     [charge] = sim.journal.approved_charges()
-    assert (charge.amount_minor, charge.trace_no, charge.delivered) == (1234, 1, True)
+    assert (charge.amount_minor, charge.trace_no) == (1234, 1)
 
 
 @pytest.mark.parametrize("amount", [153, 228, 230, 1000, 1010])  # DLE in the amount or CRC

@@ -82,3 +82,14 @@ def test_a_scan_becomes_the_sessions_item_scanned(scan: Decoded, code: str) -> N
     sunk: list[object] = []
     DeviceEvents(sunk.append, clock=lambda: AT)(scan)
     assert sunk == [ev.ItemScanned(at=AT, code=code, symbology=scan.symbology)]
+
+
+@pytest.mark.parametrize(("scan", "shown"), [
+    (Decoded("01988987654321063103001750", "databar-expanded", True),
+     "(01)98898765432106(3103)001750"),
+    (Decoded("10567\x1d11010101", "databar-expanded", True), "(10)567(11)010101"),
+    (Decoded("\x01\x10AD:SUB:阿;;", "qrcode"), "<01><10>AD:SUB:阿;;"),
+    (Decoded("9780804816632", "ean13"), "9780804816632"),
+])
+def test_a_scan_is_shown_as_a_person_reads_it(scan: Decoded, shown: str) -> None:
+    assert scan.shown() == shown

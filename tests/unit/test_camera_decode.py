@@ -22,7 +22,7 @@ ALL = frozenset(SYMBOLOGIES)
 REFUSED = "upce-2/14.png"  # see test_a_misread_that_one_resolution_repeats_is_refused
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def pipeline() -> DecodePipeline:
     return DecodePipeline()
 

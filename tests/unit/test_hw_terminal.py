@@ -14,16 +14,15 @@ from kiosk.core.money import MINOR_UNITS, Money
 from kiosk.hw.health import DeviceHealth
 from kiosk.hw.terminal import (
     CURRENCY_NUMERIC,
-    FAULTS,
     AttemptBook,
     PaymentRequestError,
-    SimulatedTerminal,
     TerminalOutcome,
     TerminalStatus,
     mask_pan,
     open_port,
     probe_port,
 )
+from kiosk.hw.terminal_sim import FAULTS, SimulatedTerminal
 
 LIMIT_S = 20.0  # a bound against hanging, never a speed assertion
 PRICE = Money(1234, "EUR")

@@ -8,8 +8,8 @@ the kiosk sends its request and the terminal answers when the card holder is don
 * a request sent without an answer within ``timeout_s`` is UNKNOWN, and the worker keeps
   listening: the terminal's late answer is acknowledged and posted for staff to see;
 * the shopper cancels on the terminal itself (the kiosk's cancel only shows "cancelling");
-* recovery after a restart can only be the terminal's own journal, which staff read, unless
-  the terminal delivers its pending answer (then it is posted for the UNKNOWN attempt);
+* recovery after a restart can only be the terminal's own journal, which staff read, and the
+  terminal's pending answer if it still sends one (posted for the UNKNOWN attempt);
 * staff can refund (type ``1``) and cancel a payment of today (type ``2``) on the terminal.
 
 The answer's length follows the request's answer flag (25 or 80 characters); the long one
@@ -144,39 +144,44 @@ class ConcertTerminal(TerminalWorker):
     def _transact(self, request: PayRequest, kind: str) -> TerminalOutcome:
         """Send one request and wait for its answer; see the module docstring."""
         amount = request.amount
-
-        def ended(outcome: PaymentOutcome, detail: str) -> TerminalOutcome:
-            return TerminalOutcome(request.attempt_id, outcome, amount, detail=detail)
-
-        if amount.currency != self.settings.currency:
-            return ended(PaymentOutcome.CANCELLED, f"The card terminal takes "
-                         f"{self.settings.currency}, not {amount.currency}.")
-        link = self._link if self._ready() else None
+        link = self._link if amount.currency == self.settings.currency and self._ready() else None
         if link is None:
-            return ended(PaymentOutcome.CANCELLED, UNAVAILABLE)
+            why = (UNAVAILABLE if amount.currency == self.settings.currency else
+                   f"The card terminal takes {self.settings.currency}, not {amount.currency}.")
+            return TerminalOutcome(request.attempt_id, PaymentOutcome.CANCELLED, amount,
+                                   detail=why)
         self._late = None
+        ended, text = self._exchange(link, request, kind)
+        if ended is not None:
+            return TerminalOutcome(request.attempt_id, ended[0], amount, detail=ended[1])
+        return self._outcome(request, text)
+
+    def _exchange(self, link: ConcertLink, request: PayRequest,
+                  kind: str) -> tuple[tuple[PaymentOutcome, str] | None, str]:
+        """The request out and the answer in: (how it ended without an answer, or None; the
+        answer's text)."""
         try:
             link.drain()
-            sent = link.send(cm.request(self.settings.pos_number, amount.minor,
+            sent = link.send(cm.request(self.settings.pos_number, request.amount.minor,
                                         self.settings.currency_numeric,
                                         long_answer=self.settings.long_answer, kind=kind))
             if sent in CLEAR:
                 if sent is Sent.NOT_SENT:
                     self._failed(self._silent())
-                return ended(PaymentOutcome.CANCELLED, CLEAR[sent])
+                return (PaymentOutcome.CANCELLED, CLEAR[sent]), ""
             text = link.receive(self.settings.timeout_s) if sent is Sent.ACKED else None
         except LinkLostError as exc:
             self._lost(exc)
-            if not link.request_out:
-                return ended(PaymentOutcome.CANCELLED, LOST_BEFORE)
-            return ended(PaymentOutcome.UNKNOWN, LINE_LOST)
+            lost = ((PaymentOutcome.UNKNOWN, LINE_LOST) if link.request_out
+                    else (PaymentOutcome.CANCELLED, LOST_BEFORE))
+            return lost, ""
         if link.lost is not None:
             self._lost(link.lost)
         if text is None:
             self._late = request
-            return ended(PaymentOutcome.UNKNOWN,
-                         NO_RESULT if sent is Sent.ACKED else NOT_CONFIRMED)
-        return self._outcome(request, text)
+            return (PaymentOutcome.UNKNOWN, NO_RESULT if sent is Sent.ACKED
+                    else NOT_CONFIRMED), ""
+        return None, text
 
     def _pay(self, request: PayRequest) -> None:
         self._finish(request, self._transact(request, cm.PAYMENT))
@@ -187,6 +192,16 @@ class ConcertTerminal(TerminalWorker):
         fields = {"masked_pan": outcome.masked_pan} if outcome.masked_pan else {}
         self._post(TerminalReport(action, outcome.outcome is PaymentOutcome.APPROVED,
                                   outcome.detail, ref, fields))
+
+    def _recover(self, attempt_id: str, amount: Money) -> None:
+        """Concert cannot ask; but a terminal still finishing this payment will send its
+        answer, and it can only be this attempt's (the journal's last request): listen."""
+        if self._late is None or self._late.attempt_id != attempt_id:
+            self._late = PayRequest(attempt_id, amount)
+        self._post(TerminalReport(
+            "recovery", False, "Concert cannot ask the card terminal about its last payment: "
+            "check the terminal's own journal. An answer it still sends is recorded.",
+            attempt_id))
 
     def _reverse(self, attempt_id: str, receipt_no: str, amount: Money) -> None:
         """Concert cancels by amount (type 2): the terminal finds today's payment."""

@@ -147,8 +147,7 @@ class ConcertLink:
         while (event := self._next(deadline)) is not None:
             match event:
                 case Message(text=text):
-                    self._write(bytes([ACK]))
-                    self._await_eot()
+                    self._close_session()
                     return text
                 case Corrupt(reason=reason):
                     log.info("Concert answer refused with NAK: %s", reason)
@@ -160,11 +159,13 @@ class ConcertLink:
                     return None  # it gave up
         return None
 
-    def _await_eot(self) -> None:
-        """The terminal's EOT; the answer is already taken (ACKed), so a line lost now loses
-        nothing of it: the failure is kept for the driver's health report."""
+    def _close_session(self) -> None:
+        """ACK the answer and take the terminal's EOT. The answer is the terminal's decision
+        whatever happens next, so a line lost now loses nothing of it: the failure is kept
+        for the driver's health report."""
         deadline = self._clock() + self.ack_timeout_s
         try:
+            self._write(bytes([ACK]))
             while (event := self._next(deadline)) is not None:
                 if isinstance(event, Control) and event.byte == EOT:
                     return

@@ -34,6 +34,7 @@ from kiosk.hw.zvt.link import LinkLostError, ZvtLink
 from kiosk.hw.zvt.recovery import evidence, outcome_of
 
 log = logging.getLogger(__name__)
+BUSY_CODES = frozenset({0xA0, 0x9C})  # "receiver not ready", "please wait": it is working
 
 
 @dataclass
@@ -57,6 +58,7 @@ class ZvtTerminal(TerminalWorker):
         self._late: _Late | None = None
         self._before_trace: dict[str, str] = {}  # attempt -> the last trace seen before it
         self._last_trace = ""
+        self._terminal_id = ""  # the terminal id of the first registration
         super().__init__(*args, **kwargs)
 
     @property
@@ -122,16 +124,34 @@ class ZvtTerminal(TerminalWorker):
         command = msg.registration(self.settings.password, self.settings.currency_numeric)
         result, exchange = self._exchange(command, Dialogue(None))
         done = exchange.last_message
-        if isinstance(done, msg.Completion):
+        if isinstance(done, msg.Completion) and self._same_terminal(done.terminal_id):
             self._health.ok(f"ZVT terminal {done.terminal_id or '(no id)'} on "
                             f"{self.settings.port} ready")
             return True
+        if isinstance(done, msg.Completion):
+            return False
         if self._link is not None and not exchange.silent:
+            busy = isinstance(done, msg.Refused) and done.code in BUSY_CODES
             self._failed(DeviceError(
-                f"Card terminal on {self.settings.port} does not accept the kiosk",
-                f"its registration failed: {result.detail}",
-                "Check devices.terminal.password and that the terminal speaks ZVT. "
-                + NO_TERMINAL_ACTION))
+                f"Card terminal on {self.settings.port} "
+                + ("is busy" if busy else "does not accept the kiosk"),
+                f"its registration failed: {result.detail.rstrip('.')}",
+                ("The kiosk tries again shortly. " if busy else "Check devices.terminal."
+                 "password and that the terminal speaks ZVT. ") + NO_TERMINAL_ACTION))
+        return False
+
+    def _same_terminal(self, terminal_id: str) -> bool:
+        """The terminal on the port is the one the kiosk paid on. Another one (a swapped
+        device, or a port name now given to another adapter) would answer a recovery with
+        its own journal: it is not used until the kiosk restarts with it knowingly."""
+        if not terminal_id or self._terminal_id in ("", terminal_id):
+            self._terminal_id = self._terminal_id or terminal_id
+            return True
+        self._disconnect()
+        self._failed(DeviceError(
+            f"A different card terminal answers on {self.settings.port}",
+            f"terminal {terminal_id} answered where terminal {self._terminal_id} was",
+            "Restart the kiosk after replacing a terminal. " + NO_TERMINAL_ACTION))
         return False
 
     def _idle(self, wait_s: float) -> None:
@@ -194,7 +214,10 @@ class ZvtTerminal(TerminalWorker):
                                           Dialogue(None))
         last = exchange.last_message
         if exchange.silent or exchange.lost or (isinstance(last, msg.Refused) and last.code):
-            self._late = late if late is not None and late.attempt_id == attempt_id else None
+            # Busy or away: the transaction it may still be running can only be this attempt
+            # (the journal's last request), so what it sends next is heard as its late answer.
+            mine = late is not None and late.attempt_id == attempt_id
+            self._late = late if mine else _Late(attempt_id, amount, Dialogue(amount.minor))
             self._defer(lambda: self._recover(attempt_id, amount))
             self._post(TerminalReport("recovery", False, f"{result.detail} {again}",
                                       attempt_id))

@@ -3,7 +3,8 @@
 ``send -> ACK -> 80 00 -> (04 FF | 04 0F | 06 D1 | 06 D3)* -> 06 0F or 06 1E``. The pure
 :class:`~kiosk.hw.zvt.dialogue.Dialogue` decides what each message means; this module adds the
 time limits of each phase (config: ``answer_timeout_s`` for the first answer, ``timeout_s`` up
-to the result, ``completion_timeout_s`` from the result to the completion), the ECR abort
+to the result, ``completion_timeout_s`` of silence between the result, the receipt lines and
+the completion), the ECR abort
 (``06 B0``) when the shopper cancels at the kiosk, and what a lost line means: the dialogue ends
 UNKNOWN unless the terminal had already said no.
 """
@@ -100,7 +101,9 @@ class Exchange:
             result = self._handle(raw, dialogue)
             if result is not None:
                 return result
-            if (dialogue.accepted, dialogue.info is not None) != phase:
+            # A new phase starts its clock; after the result, every receipt line shows the
+            # terminal at work, so the completion limit is for silence, however long the slip.
+            if (dialogue.accepted, dialogue.info is not None) != phase or dialogue.info:
                 limit, why = self._deadline(dialogue)
                 deadline = self._clock() + limit
 

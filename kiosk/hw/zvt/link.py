@@ -59,6 +59,7 @@ class ZvtLink:
         self._parser = FrameParser()
         self._frames: deque[bytes] = deque()
         self._controls: deque[int] = deque()
+        self._broken: LinkLostError | None = None
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -119,17 +120,27 @@ class ZvtLink:
         for event in self._parser.feed(data):
             match event:
                 case Frame(apdu=apdu):
-                    self._write(bytes([ACK]))
                     self.stats.received += 1
-                    self._frames.append(apdu)
+                    self._frames.append(apdu)  # taken: a line lost under its ACK loses nothing
+                    self._answer(ACK)
                 case Corrupt(reason=reason):
-                    self._write(bytes([NAK]))
+                    self._answer(NAK)
                     self.stats.corrupt += 1
                     log.info("ZVT frame refused with NAK: %s", reason)
                 case Control(byte=byte):
                     self._controls.append(byte)
 
+    def _answer(self, byte: int) -> None:
+        """ACK or NAK a frame; a failure is raised at the next use of the line, after the
+        frames already read are handed out."""
+        try:
+            self._write(bytes([byte]))
+        except LinkLostError as exc:
+            self._broken = exc
+
     def _read(self, wait_s: float) -> bytes:
+        if self._broken is not None:
+            raise self._broken
         try:
             self.port.timeout = max(wait_s, 0)
             first = self.port.read(1)
@@ -141,6 +152,8 @@ class ZvtLink:
             raise _lost(self.port, exc) from exc
 
     def _write(self, data: bytes) -> None:
+        if self._broken is not None:
+            raise self._broken
         try:
             self.port.write(data)
             self.port.flush()
