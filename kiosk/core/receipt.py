@@ -183,6 +183,9 @@ def _tender(payment: PaymentRecord, words: Mapping[str, str], tz: tzinfo,
         blocks.append(Text(say(words, "trace", number=auth["trace"]), indent=2))
     when = payment.at.astimezone(tz).strftime(DATE_FORMATS.get(lang, "%d/%m/%Y %H:%M"))
     blocks.append(Text(when, indent=2))
+    slip = auth.get("receipt", "")  # the terminal's own lines for the card holder (ZVT 06 D1/D3)
+    if isinstance(slip, str) and slip.strip():
+        blocks += [Blank(), *(Text(line.rstrip()) for line in slip.splitlines())]
     return blocks
 
 

@@ -37,9 +37,8 @@ class AgeScreen(_Waiting):
     explain_key = "age.explain"
 
     def render(self, view: ScreenView) -> None:
-        super().render(view)
-        ages = [line.min_age for line in view.lines if line.min_age]
-        self.explain.text = view.tr(self.explain_key, age=max(ages) if ages else 18)
+        self.big.text = view.tr(self.big_key)
+        self.explain.text = view.tr(self.explain_key, age=view.session.basket.min_age)
 
 
 class HelpScreen(_Waiting):

@@ -55,6 +55,7 @@ class UiShell:
         self._terminal_key: str | None = None
         self._shown: tuple[object, ...] | None = None
         self._dirty = True
+        self._phase = kiosk.loop.session.phase
         self._add_screens(require)
         kiosk.loop.subscribe(self._after_step)
         self.configure_theme()
@@ -143,11 +144,11 @@ class UiShell:
             self.local = replace(self.local, pin_pad=False)
         if session.top is not SessionState.ASSISTED and self.local.report:
             self.local = replace(self.local, report=False)
-        if session.phase is SessionState.ATTRACT and (
-                self.access != self._default_access() or self._receipt_qr is not None):
-            self.access = self._default_access()
+        if session.phase is SessionState.ATTRACT and self._phase is not SessionState.ATTRACT:
+            self.access = self._default_access()  # the sale ended: its choices end with it
             self._receipt_qr = None
             self.configure_theme()
+        self._phase = session.phase
         if isinstance(event, ev.LanguageChosen):
             self.configure_theme()
 

@@ -131,5 +131,5 @@ def wait_quiet(sim: TerminalSimulator, limit_s: float = LIMIT_S) -> None:
 
 def _idle(sim: TerminalSimulator) -> bool:
     entries = sim.journal.entries()
-    time.sleep(0.3)  # a transaction that is still running books and finishes meanwhile
+    time.sleep(0.2)  # a transaction that is still running books and finishes meanwhile
     return sim.journal.entries() == entries and sim.fault.name == "approve"

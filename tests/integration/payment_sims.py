@@ -31,13 +31,18 @@ KIOSK_TIMING = {"ack_timeout_s": 0.4, "answer_timeout_s": 0.8, "timeout_s": 1.5,
                 "completion_timeout_s": 0.8, "reconnect_s": 0.3}
 SIM_TIMING = SimTiming(link_ack_s=0.4, link_attempts=3, reply_s=0.8, card_step_s=0.02,
                        late_answer_s=0.15, after_timeout_s=2.5, silence_s=2.0, disconnect_s=0.3,
-                       busy_s=0.3, inter_byte_s=0.4)
+                       busy_s=2.0, inter_byte_s=0.4)
 _IDS = itertools.count(10_000_001)
 
 
 def _terminal_id() -> str:
     return str(next(_IDS))
 
+
+# One driver against one simulator, nothing else running: tighter still, so a test that
+# waits for an UNKNOWN waits less (the fault matrix runs many at once and keeps the above).
+DRIVER_TIMING = {**KIOSK_TIMING, "timeout_s": 0.8, "answer_timeout_s": 0.5}
+DRIVER_SIM_TIMING = replace(SIM_TIMING, after_timeout_s=1.3, silence_s=1.2)
 
 SIMULATORS: dict[str, type[TerminalSimulator]] = {"zvt": ZvtSimulator,
                                                   "concert": ConcertSimulator}
@@ -68,7 +73,8 @@ def simulator(protocol: str, **options: object) -> Iterator[TerminalSimulator]:
 
 
 def settings_for(protocol: str, port: str, **changes: object) -> TerminalSettings:
-    base = TerminalSettings(protocol, port, 9600, "EUR", password=PASSWORD, **KIOSK_TIMING)
+    """A driver's settings for the driver tests (DRIVER_TIMING)."""
+    base = TerminalSettings(protocol, port, 9600, "EUR", password=PASSWORD, **DRIVER_TIMING)
     return replace(base, **changes)  # type: ignore[arg-type]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from payment_sims import Recorder, settings_for, simulator, wait_until
+from payment_sims import DRIVER_SIM_TIMING, Recorder, settings_for, simulator, wait_until
 
 from kiosk.core.events import PaymentOutcome
 from kiosk.core.money import Money
@@ -18,7 +18,7 @@ PRICE = Money(1234, "EUR")
 
 @pytest.fixture
 def sim() -> Iterator[ConcertSimulator]:
-    with simulator("concert") as running:
+    with simulator("concert", timing=DRIVER_SIM_TIMING) as running:
         assert isinstance(running, ConcertSimulator)
         yield running
 

@@ -96,11 +96,14 @@ def test_demo_help_button_reaches_the_queue(demo: Devices, events: queue.Queue[o
 def test_appliance_with_nothing_plugged_in_fails_honestly(tmp_path: Path, no_gpio: None,
                                                           events: queue.Queue[object]) -> None:
     base = config_of("appliance.toml")
+    secret = tmp_path / "zvt-password"  # store IT installed the password; the devices are absent
+    secret.write_text("000000\n")
     missing = base.model_copy(update={
         "camera": base.camera.model_copy(update={"device": "/dev/video-kiosk-none"}),
         "printer": base.printer.model_copy(update={"transport": "file",
                                                    "file": str(tmp_path / "lp0")}),
-        "terminal": base.terminal.model_copy(update={"port": "/dev/ttyKIOSK-none"}),
+        "terminal": base.terminal.model_copy(update={"port": "/dev/ttyKIOSK-none",
+                                                     "password_file": str(secret)}),
     })
     devices = build_devices(missing, data_dir=tmp_path, post=events.put)
     try:

@@ -32,7 +32,7 @@ LAGER = "3760012000012"  # age-restricted, 3.99 €
 WORDS = {  # what a shopper reads, per language
     "en": ("Scan an item or tap to start", "Pay €", "Thank you", "Staff is coming"),
     "fr": ("Scannez un article", "Payer ", "Merci", "Un employé arrive"),
-    "zh": ("请扫描商品或点击开始", "支付 €", "谢谢", "店员马上"),
+    "zh": ("请扫描商品或点击开始", "支付 €", "感谢", "店员马上"),
 }
 
 
@@ -52,8 +52,9 @@ def scan_photo(ui: UiKiosk, photo: Path = PHOTO) -> None:
 
 
 @pytest.fixture
-def ui(ui_window: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Any:
-    options = getattr(request, "param", None) or SimulatorOptions(terminal_delay_s=0.3)
+def ui(ui_window: Any,  # noqa: F811 - the imported fixture
+        tmp_path: Path, request: pytest.FixtureRequest) -> Any:
+    options = getattr(request, "param", None) or SimulatorOptions(terminal_delay_s=3.0)
     kiosk = make_ui_kiosk(ui_window, tmp_path / "data", simulators=options,
                           env={"KIOSK__SALE__RECEIPT_TIMEOUT_S": "600"})
     yield kiosk
@@ -62,13 +63,15 @@ def ui(ui_window: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Any:
 
 @pytest.mark.parametrize("lang", ["en", "fr", "zh"])
 def test_a_whole_sale_from_attract_to_receipt(ui: UiKiosk, lang: str) -> None:
-    prompt, pay, thanks, _help = WORDS[lang]
+    _prompt, pay, thanks, _help = WORDS[lang]
     ui.at("attract")
-    assert prompt in ui.text("prompt")
-    shot(ui, f"{lang}-01-attract")
+    assert WORDS["en"][0] in ui.text("prompt")  # the default language until one is chosen
+    ui.tap("large-text")
+    shot(ui, f"{lang}-01-attract-large-text")
     ui.tap(f"lang-{lang}")
     ui.at("basket")
     assert find(ui.screen, "pay").disabled  # nothing to pay yet
+    assert ui.shell.access.large_text  # the choice lasts for the sale
     scan_photo(ui)
     ui.at("basket")
     line = ui.kiosk.loop.session.lines[0]
@@ -77,8 +80,10 @@ def test_a_whole_sale_from_attract_to_receipt(ui: UiKiosk, lang: str) -> None:
     total = ui.text("total")
     assert total.replace(",", ".").replace(" ", "").replace("€", "") == \
         ui.kiosk.loop.session.total.decimal_str()
-    assert ui.text("pay").startswith(pay) and not find(ui.screen, "pay").disabled
-    assert not find(ui.screen, "plus-1").disabled and find(ui.screen, "minus-1").disabled
+    assert ui.text("pay").startswith(pay)
+    assert not find(ui.screen, "pay").disabled
+    assert not find(ui.screen, "plus-1").disabled
+    assert find(ui.screen, "minus-1").disabled  # one item: removing is the Remove button
     shot(ui, f"{lang}-02-basket")
     ui.tap("plus-1")
     ui.until(lambda: ui.kiosk.loop.session.lines[0].quantity == 2, "quantity 2")
@@ -97,10 +102,9 @@ def test_a_whole_sale_from_attract_to_receipt(ui: UiKiosk, lang: str) -> None:
     ui.at("basket")
     ui.tap("pay")
     screen = ui.at("payment")
-    assert ui.text("amount") == ui.kiosk.loop.session.basket.total.format(
+    assert find(screen, "amount").text == ui.kiosk.loop.session.basket.total.format(
         *((",", False) if lang == "fr" else (".", True)))
     shot(ui, f"{lang}-05-payment")
-    del screen
     ui.at("done")
     assert thanks in ui.text("thanks")
     ui.until(lambda: ui.kiosk.loop.session.state == "receipt", "receipt printed")
@@ -110,7 +114,7 @@ def test_a_whole_sale_from_attract_to_receipt(ui: UiKiosk, lang: str) -> None:
     assert (ui.kiosk.data_dir / "receipts" / f"{sale_id}.bin").exists()
 
 
-@pytest.mark.parametrize("lang", ["en", "fr", "zh"])
+@pytest.mark.parametrize("lang", ["en"])
 def test_an_age_restricted_item_waits_for_staff(ui: UiKiosk, lang: str) -> None:
     ui.at("attract")
     ui.tap(f"lang-{lang}")
@@ -127,19 +131,20 @@ PAPER_OUT = SimulatorOptions(terminal_delay_s=0.3, printer_faults=("paper-out",)
 
 
 @pytest.mark.parametrize("ui", [PAPER_OUT], indirect=True)
-@pytest.mark.parametrize("lang", ["en", "fr", "zh"])
+@pytest.mark.parametrize("lang", ["fr"])
 def test_paper_out_shows_the_receipt_as_a_qr_code(ui: UiKiosk, lang: str) -> None:
     ui.at("attract")
     ui.tap(f"lang-{lang}")
     ui.at("basket")
-    ui.kiosk.devices.scanner.scan_text("00000012345670")
+    ui.kiosk.devices.scanner.scan_text("0012345678905")
     ui.until(lambda: len(ui.kiosk.loop.session.lines) == 1, "a line")
     ui.at("basket")
     ui.tap("pay")
     ui.at("done")
     ui.until(lambda: ui.shell.view().receipt_qr is not None, "the receipt QR code", 60)
     screen = ui.at("done")
-    assert screen.qr.opacity == 1 and screen.qr.texture is not None
+    assert screen.qr.opacity == 1
+    assert screen.qr.texture is not None
     assert ui.text("receipt") == ui.shell.view().tr("done.receipt-qr")
     shot(ui, f"{lang}-08-done-qr")
 
@@ -148,12 +153,12 @@ UNKNOWN = SimulatorOptions(terminal_delay_s=0.3, terminal_faults=("unknown",))
 
 
 @pytest.mark.parametrize("ui", [UNKNOWN], indirect=True)
-@pytest.mark.parametrize("lang", ["en", "fr", "zh"])
+@pytest.mark.parametrize("lang", ["zh"])
 def test_payment_unknown_asks_the_shopper_to_wait_for_staff(ui: UiKiosk, lang: str) -> None:
     ui.at("attract")
     ui.tap(f"lang-{lang}")
     ui.at("basket")
-    ui.kiosk.devices.scanner.scan_text("00000012345670")
+    ui.kiosk.devices.scanner.scan_text("0012345678905")
     ui.until(lambda: len(ui.kiosk.loop.session.lines) == 1, "a line")
     ui.at("basket")
     ui.tap("pay")
@@ -163,7 +168,7 @@ def test_payment_unknown_asks_the_shopper_to_wait_for_staff(ui: UiKiosk, lang: s
     shot(ui, f"{lang}-09-payment-unknown")
 
 
-@pytest.mark.parametrize("lang", ["en", "fr", "zh"])
+@pytest.mark.parametrize("lang", ["en"])
 def test_locked_and_out_of_order(ui: UiKiosk, lang: str) -> None:
     ui.at("attract")
     ui.shell.post(ev.LanguageChosen(at=ui.shell.now(), lang=lang))

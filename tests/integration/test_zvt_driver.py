@@ -11,7 +11,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from payment_sims import SIM_TIMING, Recorder, settings_for, simulator, wait_until
+from payment_sims import (
+    DRIVER_SIM_TIMING,
+    SIM_TIMING,
+    Recorder,
+    settings_for,
+    simulator,
+    wait_until,
+)
 
 from kiosk.core.events import PaymentOutcome
 from kiosk.core.money import Money
@@ -25,7 +32,7 @@ PRICE = Money(1234, "EUR")
 
 @pytest.fixture
 def sim() -> Iterator[ZvtSimulator]:
-    with simulator("zvt") as running:
+    with simulator("zvt", timing=DRIVER_SIM_TIMING) as running:
         assert isinstance(running, ZvtSimulator)
         yield running
 

@@ -49,8 +49,8 @@ def ui_display() -> Iterator[str]:
     if shutil.which("Xvfb") is None:
         pytest.fail("Xvfb is not installed (apt-get install xvfb)")
     number = _free_display()
-    proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten",  # noqa: S607
-                             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = ["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while not Path(f"/tmp/.X11-unix/X{number}").exists():
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -135,8 +135,9 @@ def labels_outside_window(root: Any, window: Any) -> list[str]:
 def _hidden(widget: Any) -> bool:
     from kivy.uix.scrollview import ScrollView
 
-    node = widget.parent
-    while node is not None:
+    node, seen = widget.parent, set()
+    while node is not None and id(node) not in seen:  # Kivy's Window is its own parent
+        seen.add(id(node))
         if getattr(node, "opacity", 1) == 0:
             return True
         if isinstance(node, ScrollView):

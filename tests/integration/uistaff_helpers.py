@@ -86,6 +86,7 @@ def journal_rows(ui: UiKiosk, kind: str) -> list[dict[str, Any]]:
 
 
 def outbox(ui: UiKiosk) -> list[tuple[str, dict[str, Any]]]:
-    """What waits in the outbox for the MQTT link (no broker in these tests): topic, body."""
-    return [(m.topic, m.data())
-            for m in ui.kiosk.writer.submit(lambda j: j.pending(1000)).result()]
+    """What waits in the outbox for the MQTT link (no broker in these tests): the topic and
+    the journaled record the message carries."""
+    messages = ui.kiosk.writer.submit(lambda j: j.pending(1000)).result()
+    return [(m.topic, m.data().get("payload", {})) for m in messages]

@@ -154,3 +154,12 @@ def test_an_empty_catalogue_gives_no_sample() -> None:
         sample_sale([], [], vat_rates={"standard": 2000}, currency="EUR", at=AT,
                     store_id="s", kiosk_id="k", language="en")
 
+
+
+def test_the_terminal_slip_lines_are_printed_under_the_card_tender() -> None:
+    from receipt_fixtures import CARD
+    slip = "   KUNDENBELEG\nVISA  ************1111\nBetrag EUR      12,34\n  Zahlung erfolgt"
+    lines = text_of(receipt(make_sale(auth={**CARD, "receipt": slip})))
+    at = lines.index("   KUNDENBELEG")
+    assert lines[at:at + 4] == slip.splitlines()
+    assert "KUNDENBELEG" not in "\n".join(text_of(receipt(make_sale())))

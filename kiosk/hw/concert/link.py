@@ -40,7 +40,7 @@ from kiosk.hw.concert.framing import (
 
 log = logging.getLogger(__name__)
 TRIES = 3
-POLL_S = 0.02
+POLL_S = 0.1  # longest read; a byte ends it at once
 
 
 class LinkLostError(DeviceError):
@@ -100,6 +100,7 @@ class ConcertLink:
         return opened is not Sent.NOT_SENT
 
     def _open_session(self) -> Sent:
+        """ENQ until ACKed, three tries; a NAK (the terminal is working) earns it a pause."""
         naks = 0
         for _ in range(TRIES):
             self._events.clear()
@@ -107,7 +108,9 @@ class ConcertLink:
             answer = self._control(self.ack_timeout_s)
             if answer == ACK:
                 return Sent.ACKED
-            naks += answer == NAK
+            if answer == NAK:
+                naks += 1
+                self._control(self.ack_timeout_s)  # let it work; nothing is expected meanwhile
         return Sent.BUSY if naks else Sent.NOT_SENT
 
     def _control(self, wait_s: float) -> int | None:

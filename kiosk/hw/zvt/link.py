@@ -26,7 +26,7 @@ from kiosk.hw.zvt.framing import ACK, NAK, Control, Corrupt, Frame, FrameParser,
 
 log = logging.getLogger(__name__)
 TRANSMISSIONS = 3
-POLL_S = 0.02  # how often a waiting reader checks whether it was asked to stop
+POLL_S = 0.1  # longest read; a byte ends it at once, so this is how often stop() is asked
 
 
 class LinkLostError(DeviceError):
