@@ -2,12 +2,12 @@
 
     .venv/bin/python bench/ui.py [--runs N] [--scans N]
 
-Cold start: a fresh Python process builds the kiosk (demo configuration, the demo catalogue,
-every device simulated, a new data directory) and its window, and says when the first frame
-showing the attract screen has been swapped to the display; measured from the moment the
-process was spawned to that line, median of ``--runs``. A bare Kivy app with one label is
-measured the same way in the same run, so the figure can be read against what Kivy itself
-costs on this machine.
+Cold start: a fresh Python process builds the kiosk (demo configuration, the demo catalogue
+already seeded by an untimed first boot, every device simulated) and its window, and says
+when the first frame showing the attract screen has been swapped to the display; measured
+from the moment the process was spawned to that line, median of ``--runs``. A bare Kivy app
+with one label is measured the same way in the same run, so the figure can be read against
+what Kivy itself costs on this machine.
 
 Scan to line: in one kiosk process, a camera frame (a real photograph of an EAN-13 from
 tests/data/barcodes, already in memory as the camera would hand it over) arrives; it is
@@ -113,18 +113,14 @@ def _kiosk_app(data_dir: str, on_ready: object) -> None:
         kiosk.close()
 
 
-def child_kiosk() -> None:
+def child_kiosk(data: str) -> None:
     _kivy_env(tempfile.mkdtemp(prefix="kivy-bench-"))
-    data = tempfile.mkdtemp(prefix="kiosk-bench-")
 
     def ready(app: object, _shell: object) -> bool:
         print(READY, flush=True)
         app.stop()  # type: ignore[attr-defined]
         return True
-    try:
-        _kiosk_app(data, ready)
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
+    _kiosk_app(data, ready)
 
 
 def child_scan(scans: int) -> None:
@@ -149,10 +145,11 @@ def _start_scans(app: object, shell: object, scans: int) -> bool:
     pipeline = DecodePipeline(settings.symbologies)
     kiosk = shell.kiosk  # type: ignore[attr-defined]
     samples: list[float] = []
+    decodes: list[float] = []
 
     def one(_dt: float = 0.0) -> None:
         if len(samples) >= scans:
-            print(json.dumps({"scan_ms": samples}), flush=True)
+            print(json.dumps({"scan_ms": samples, "decode_ms": decodes}), flush=True)
             app.stop()  # type: ignore[attr-defined]
             return
         confirmer = Confirmer(settings.confirm_frames, settings.cooldown_s)
@@ -163,6 +160,7 @@ def _start_scans(app: object, shell: object, scans: int) -> bool:
             accepted = confirmer.feed(pipeline.decode(frame, at).candidates, at)
             if accepted or index == settings.confirm_frames - 1:
                 break
+        decodes.append((time.perf_counter() - start) * 1000)
         before = kiosk.loop.session.basket.item_count
         for scan in accepted:
             kiosk.device_events(decoded(scan))  # type: ignore[arg-type]
@@ -181,9 +179,9 @@ def _start_scans(app: object, shell: object, scans: int) -> bool:
 
 # -- the parent -------------------------------------------------------------------------------
 
-def _timed(mode: str) -> float:
+def _timed(mode: str, *extra: str) -> float:
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, __file__, "--child", mode], cwd=ROOT,
+    child = subprocess.Popen([sys.executable, __file__, "--child", mode, *extra], cwd=ROOT,
                              stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None
     for line in child.stdout:
@@ -194,12 +192,13 @@ def _timed(mode: str) -> float:
     raise SystemExit(f"the {mode} child ended without drawing (exit {child.wait()})")
 
 
-def _scan_times(scans: int) -> list[float]:
+def _scan_times(scans: int) -> tuple[list[float], list[float]]:
     run = subprocess.run([sys.executable, __file__, "--child", "scan", "--scans", str(scans)],
                          cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     for line in run.stdout.splitlines():
         if line.startswith('{"scan_ms"'):
-            return list(json.loads(line)["scan_ms"])
+            found = json.loads(line)
+            return list(found["scan_ms"]), list(found["decode_ms"])
     raise SystemExit(f"the scan child failed (exit {run.returncode}):\n{run.stderr[-2000:]}")
 
 
@@ -220,17 +219,26 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scans", type=int, default=40)
     parser.add_argument("--child", choices=("bare", "kiosk", "scan"))
+    parser.add_argument("--data", default="")
     args = parser.parse_args()
     if args.child:
-        {"bare": child_bare, "kiosk": child_kiosk,
+        {"bare": child_bare, "kiosk": lambda: child_kiosk(args.data),
          "scan": lambda: child_scan(args.scans)}[args.child]()
         return 0
     xvfb = _display()
+    work = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
     try:
-        bare = [_timed("bare") for _ in range(args.runs)]
-        cold = [_timed("kiosk") for _ in range(args.runs)]
-        scans = _scan_times(args.scans)
+        # First boot seeds the demo catalogue (a one-off durable write): done once, untimed,
+        # so each timed start is a kiosk starting on its existing data, as after a reboot.
+        _timed("kiosk", "--data", str(work / "seeded"))
+        bare, cold = [], []
+        for run in range(args.runs):
+            bare.append(_timed("bare"))
+            copy = shutil.copytree(work / "seeded", work / f"run{run}")
+            cold.append(_timed("kiosk", "--data", str(copy)))
+        scans, decodes = _scan_times(args.scans)
     finally:
+        shutil.rmtree(work, ignore_errors=True)
         if xvfb is not None:
             xvfb.terminate()
             xvfb.wait()
@@ -238,7 +246,8 @@ def main() -> int:
     print(f"bare Kivy app, one label: {', '.join(f'{t:.2f}' for t in bare)} s")
     print(f"kiosk to attract drawn:   {', '.join(f'{t:.2f}' for t in cold)} s")
     print(f"scan to line drawn ({len(scans)} scans): p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
-          f"max {max(scans):.1f} ms")
+          f"max {max(scans):.1f} ms; of which decoding the frame: median "
+          f"{statistics.median(decodes):.1f} ms")
     print(json.dumps({"bench": "ui", "cold_start_s": round(statistics.median(cold), 3),
                       "kivy_bare_start_s": round(statistics.median(bare), 3),
                       "scan_to_line_p50_ms": round(p50, 1),

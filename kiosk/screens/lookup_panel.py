@@ -100,8 +100,8 @@ class LookupPanel(BoxLayout):
         price = i18n.money(Money(product.price, view.session.total.currency), view.language)
         unit = "/kg" if product.weighed else ""
         tile = button(KButton, f"product-{product.plu}", lambda p=product: self._pick(p),
-                      text=f"{product.name(view.language)}\n{price}{unit}  ({product.plu})")
-        tile.height = THEME.target * 1.3
+                      text=f"{product.name(view.language)}\n{price}{unit} · {product.plu}")
+        tile.height = max(THEME.target * 1.3, THEME.font * 4.6)  # three lines of large text
         return tile
 
     def _choose(self, category: str) -> None:

@@ -17,7 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from PIL import Image, ImageGrab
 from ui_harness import ROOT, UiKiosk, find, frames, tap
@@ -38,6 +38,7 @@ class KioskProcess:
     window: str
     data_dir: Path
     log: Path
+    log_file: IO[str]
 
     def click_at(self, x: float, y: float) -> None:
         """A mouse click at window coordinates (Kivy's y grows upwards, X's downwards)."""
@@ -55,6 +56,21 @@ class KioskProcess:
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def _kiosk_window(display: str) -> str:
+    """The id of the window titled "Kiosk demo-store/...", or "" while there is none.
+
+    ``xdotool search --name`` misses SDL's window on a bare Xvfb (no window manager sets the
+    name it searches), so every window is listed and asked for its name."""
+    listed = subprocess.run(["xdotool", "search", "--class", ""], capture_output=True,
+                            text=True, check=False, env={**os.environ, "DISPLAY": display})
+    for window in listed.stdout.split():
+        named = subprocess.run(["xdotool", "getwindowname", window], capture_output=True,
+                               text=True, check=False, env={**os.environ, "DISPLAY": display})
+        if named.stdout.startswith("Kiosk demo-store"):
+            return window
+    return ""
 
 
 def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
@@ -90,13 +106,12 @@ def start_kiosk(display: str, data_dir: Path, log: Path,
     while not window:
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
+            proc.wait(timeout=10)
+            out.close()
             raise RuntimeError(f"kiosk run opened no window:\n{log.read_text()[-3000:]}")
-        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Kiosk demo-store"],
-                               env={**os.environ, "DISPLAY": display}, capture_output=True,
-                               text=True, check=False)
-        window = found.stdout.split()[-1] if found.stdout.split() else ""
+        window = _kiosk_window(display)
         time.sleep(0.2)
-    return KioskProcess(proc, display, window, data_dir, log)
+    return KioskProcess(proc, display, window, data_dir, log, out)
 
 
 def stop_kiosk(kiosk: KioskProcess) -> None:
@@ -106,6 +121,8 @@ def stop_kiosk(kiosk: KioskProcess) -> None:
     except subprocess.TimeoutExpired:
         kiosk.proc.kill()
         kiosk.proc.wait(timeout=10)
+    finally:
+        kiosk.log_file.close()
 
 
 def press(real: KioskProcess, mirror: UiKiosk, key: str) -> None:
