@@ -123,7 +123,6 @@ class AssistedScreen(KioskScreen):
         box.clear_widgets()
         found = model.evidence
         if found is None:
-            box.height = 0
             return
         texts = [self.tr("staff.resolve.title", amount=i18n.money(found.amount, lang),
                          attempt=found.attempt_id),
@@ -138,7 +137,6 @@ class AssistedScreen(KioskScreen):
         labels += [MutedLabel(text=line) for line in found.receipt_lines]
         for label in labels:
             box.add_widget(label)
-        box.height = sum(label.height for label in labels) + box.spacing * len(labels)
 
     def _draw_actions(self, model: AssistedView) -> None:
         grid = self.ids.actions

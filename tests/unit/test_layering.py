@@ -34,7 +34,10 @@ ALLOWED = {
     "hw": {"core", "store", "config"},
     "sync": {"core", "store"},
     "fleet": {"core", "store", "sync"},
-    "screens": {"core"},
+    # Screens read the pure view of the session (core), their own [ui] settings (config),
+    # the journal's day report and atomic writes (store); kiosk.app appears in type hints only
+    # (the composition root hands the running Kiosk to the window, never the other way round).
+    "screens": {"core", "config", "store", "app"},
 }
 
 
