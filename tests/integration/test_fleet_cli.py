@@ -138,7 +138,7 @@ def test_simulated_kiosks_take_a_push_and_sell_into_the_collector(
         "simulate", "--kiosks", "3", "--stores", "1", "--processes", "2", "--data",
         str(tmp_path / "sim"), "--local-broker", str(tmp_path / "broker"),
         "--fleet-public-key", str(tmp_path / "fleet.pub"), "--catalogue", str(seed),
-        "--sell-every", "0.5", "--seconds", "8"],))
+        "--sell-every", "0.5", "--seconds", "20"],))
     simulating.start()
     printed: list[str] = []
 
