@@ -54,6 +54,7 @@ from kiosk.hw.termsim.journal import (
     REVERSAL,
     SimTransaction,
 )
+from kiosk.hw.termsim.line_events import LineEvents
 from kiosk.hw.termsim.sim_base import (
     SLICE_S,
     AbandonError,
@@ -81,9 +82,10 @@ class ConcertSimulator(TerminalSimulator):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._reader = ConcertReader()
-        self._events: list[ConcertEvent] = []
-        self._last_byte = time.monotonic()
+        reader = ConcertReader()
+        self._events: LineEvents[ConcertEvent] = LineEvents(
+            self._port, reader, lambda: reader.in_message, self.timing.inter_byte_s,
+            self.check_stop)
         self._pending: _Pending | None = None
         self._busy_until = 0.0
         self._booked: int | None = None
@@ -91,26 +93,12 @@ class ConcertSimulator(TerminalSimulator):
         self._corrupt_left = 0
 
     def reset_link(self) -> None:
-        self._reader.reset()
-        self._events.clear()
+        self._events.reset()
         self._pending = None
 
     # --- link ----------------------------------------------------------------------------------
     def _next_event(self, timeout_s: float) -> ConcertEvent | None:
-        deadline = time.monotonic() + timeout_s
-        while not self._events:
-            self.check_stop()
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            data = self._port.read(min(SLICE_S, left))
-            now = time.monotonic()
-            if data:
-                self._last_byte = now
-                self._events.extend(self._reader.feed(data))
-            elif self._reader.in_message and now - self._last_byte > self.timing.inter_byte_s:
-                self._reader.reset()
-        return self._events.pop(0)
+        return self._events.next(timeout_s)
 
     def _send_byte(self, byte: int) -> None:
         self._port.write(bytes([byte]))

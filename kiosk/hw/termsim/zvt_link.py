@@ -10,11 +10,11 @@ sends frames with a wrong CRC.
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable
 
+from kiosk.hw.termsim.line_events import LineEvents
 from kiosk.hw.termsim.port import SimPort
-from kiosk.hw.termsim.sim_base import SLICE_S, AbandonError, SimTiming
+from kiosk.hw.termsim.sim_base import AbandonError, SimTiming
 from kiosk.hw.termsim.zvt_messages import ECR_ABORT
 from kiosk.hw.termsim.zvt_wire import (
     ACK,
@@ -36,35 +36,21 @@ class ZvtLink:
         self._port = port
         self._timing = timing
         self._check_stop = check_stop
-        self._reader = ZvtFrameReader()
-        self._events: deque[ZvtEvent] = deque()
-        self._last_byte = time.monotonic()
+        reader = ZvtFrameReader()
+        self._events: LineEvents[ZvtEvent] = LineEvents(
+            port, reader, lambda: reader.in_frame, timing.inter_byte_s, check_stop)
         self.naks_left = 0
         self.corrupt_left = 0
         self.abort_requested = False  # an ECR abort (06 B0) came while we were sending
 
     def reset(self) -> None:
-        self._reader.reset()
-        self._events.clear()
+        self._events.reset()
         self.naks_left = self.corrupt_left = 0
         self.abort_requested = False
 
     def next_event(self, timeout_s: float) -> ZvtEvent | None:
         """The next thing the cash register sent, or None after ``timeout_s`` of nothing."""
-        deadline = time.monotonic() + timeout_s
-        while not self._events:
-            self._check_stop()
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            data = self._port.read(min(SLICE_S, left))
-            now = time.monotonic()
-            if data:
-                self._last_byte = now
-                self._events.extend(self._reader.feed(data))
-            elif self._reader.in_frame and now - self._last_byte > self._timing.inter_byte_s:
-                self._reader.reset()  # half a frame and then silence: it will be sent again
-        return self._events.popleft()
+        return self._events.next(timeout_s)
 
     def send_ack(self) -> None:
         self._port.write(bytes([ACK]))
