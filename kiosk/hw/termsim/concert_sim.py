@@ -58,8 +58,6 @@ from kiosk.hw.termsim.line_events import LineEvents
 from kiosk.hw.termsim.sim_base import (
     SLICE_S,
     AbandonError,
-    GoSilentError,
-    HangUpError,
     TerminalSimulator,
 )
 
@@ -274,17 +272,5 @@ class ConcertSimulator(TerminalSimulator):
             if answer_busy and isinstance(event, Control) and event.byte == ENQ:
                 self._send_byte(NAK)
 
-    def _strike(self, phase: str, *, answer_busy: bool = True) -> None:
-        fault = self.fault
-        if not fault.strikes(phase):
-            return
-        if fault.name == "no-answer":
-            raise GoSilentError(phase)
-        if fault.name == "disconnect":
-            raise HangUpError(phase)
-        if fault.name == "late-answer":
-            self._wait(self.timing.late_answer_s, answer_busy=answer_busy)
-        elif fault.name == "after-timeout":
-            self._wait(self.timing.after_timeout_s, answer_busy=answer_busy)
-        elif fault.name == "garbage":
-            self._port.write(self.garbage(CONCERT_CONTROL_BYTES))
+    def _send_garbage(self) -> None:
+        self._port.write(self.garbage(CONCERT_CONTROL_BYTES))

@@ -177,6 +177,30 @@ class TerminalSimulator:
         """Forget half-received frames and queued events (after silence or a hang-up)."""
         raise NotImplementedError
 
+    def _wait(self, seconds: float, *, answer_busy: bool = True) -> None:
+        """Let time pass as the terminal works, answering the register's polls as busy."""
+        raise NotImplementedError
+
+    def _send_garbage(self) -> None:
+        """Line noise in place of a message (never the protocol's control bytes)."""
+        raise NotImplementedError
+
+    def _strike(self, phase: str, *, answer_busy: bool = True) -> None:
+        """The faults that act at one point of the dialogue, the same in both protocols."""
+        fault = self.fault
+        if not fault.strikes(phase):
+            return
+        if fault.name == "no-answer":
+            raise GoSilentError(phase)
+        if fault.name == "disconnect":
+            raise HangUpError(phase)
+        if fault.name == "late-answer":
+            self._wait(self.timing.late_answer_s, answer_busy=answer_busy)
+        elif fault.name == "after-timeout":
+            self._wait(self.timing.after_timeout_s, answer_busy=answer_busy)
+        elif fault.name == "garbage":
+            self._send_garbage()
+
     # --- helpers for the dialogues ------------------------------------------------------------
     def now(self) -> datetime:
         """The terminal's wall clock, in its own time zone (receipts and 04 0F show it)."""

@@ -15,8 +15,6 @@ from typing import Any
 from kiosk.hw.termsim.sim_base import (
     SLICE_S,
     AbandonError,
-    GoSilentError,
-    HangUpError,
     TerminalSimulator,
 )
 from kiosk.hw.termsim.zvt_link import ZvtLink
@@ -137,18 +135,5 @@ class ZvtDialogue(TerminalSimulator):
         elif self.fault.name == "bad-checksum":
             self._link.corrupt_left = self.fault.count
 
-    def _strike(self, phase: str, *, answer_busy: bool = True) -> None:
-        """The faults that act at one point of the dialogue."""
-        fault = self.fault
-        if not fault.strikes(phase):
-            return
-        if fault.name == "no-answer":
-            raise GoSilentError(phase)
-        if fault.name == "disconnect":
-            raise HangUpError(phase)
-        if fault.name == "late-answer":
-            self._wait(self.timing.late_answer_s, answer_busy=answer_busy)
-        elif fault.name == "after-timeout":
-            self._wait(self.timing.after_timeout_s, answer_busy=answer_busy)
-        elif fault.name == "garbage":
-            self._link.write_raw(self.garbage(CONTROL_BYTES))
+    def _send_garbage(self) -> None:
+        self._link.write_raw(self.garbage(CONTROL_BYTES))
