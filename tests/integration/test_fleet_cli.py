@@ -152,8 +152,10 @@ def test_simulated_kiosks_take_a_push_and_sell_into_the_collector(
     conn = ["--port", port.group(1), "--username", "fleet",
             "--password-file", str(tmp_path / "broker" / "fleet-password")]
     db = tmp_path / "central.sqlite3"
+    # The collector stays up as long as the kiosks sell: a kiosk that sold before it subscribed
+    # was told "no matching subscribers" and retries after 1, 2, 4, 8 s (kiosk.sync.delivery).
     collecting = threading.Thread(target=main, args=(["collect", "--db", str(db), "--seconds",
-                                                      "5", *conn],))
+                                                      "22", *conn],))
     collecting.start()
     v1 = tmp_path / "v1.json"
     v1.write_text(json.dumps(catalogue(50, "v1", seed=5)))
