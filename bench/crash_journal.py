@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from kiosk import faults  # noqa: E402
 from kiosk.errors import JournalError  # noqa: E402
 from kiosk.store.journal import Journal  # noqa: E402
 from kiosk.store.journal_entries import payment_entry, sale_entry  # noqa: E402
@@ -191,7 +192,7 @@ def zygote(fd: int) -> None:
             os.dup2(fds[0], 1)
             os.close(fds[0])
             if order["fault"]:
-                os.environ["KIOSK_FAULT_AT"] = order["fault"]
+                faults.arm(order["fault"])
             try:
                 child(Path(order["db"]), order["trial"], order["mode"])
             except BaseException:  # noqa: BLE001 - reported to the parent, which fails

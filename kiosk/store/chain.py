@@ -40,19 +40,31 @@ def utc_text(at: datetime) -> str:
             "the journal needs a timezone-aware datetime (UTC) so every kiosk agrees on it",
             "Pass datetime.now(UTC) or another aware datetime.",
         )
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _is_plain(value: Any) -> bool:
-    """Fast path: already exactly the JSON types (dict, list, str, int, bool, None)."""
-    kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
-        return True
-    if kind is dict:
-        return all(type(k) is str and _is_plain(v) for k, v in value.items())
-    if kind is list or kind is tuple:
-        return all(_is_plain(v) for v in value)
-    return False
+    """Fast path: already exactly the JSON types (dict, list, str, int, bool, None).
+
+    A loop over a stack rather than recursion: it runs for every record on the commit path.
+    """
+    stack = [value]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or item is None:
+            continue
+        if kind is dict:
+            for key, inner in item.items():
+                if type(key) is not str:
+                    return False
+                push(inner)
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+        else:
+            return False
+    return True
 
 
 def _plain(value: Any, where: str) -> Any:
