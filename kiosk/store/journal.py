@@ -225,8 +225,9 @@ class Journal:
         results: list[Committed] = []
         held: dict[str, int] = {}
         in_frame: dict[str, Committed] = {}
+        stored = self._stored_rows(drafts)
         for draft in drafts:
-            earlier = self._existing(draft) or self._repeated(draft, in_frame, rows)
+            earlier = _existing(draft, stored) or self._repeated(draft, in_frame, rows)
             if earlier is not None:
                 results.append(earlier)
                 continue
@@ -252,16 +253,13 @@ class Journal:
         self._unapplied.append(rows)
         self.commits_since_checkpoint += 1
 
-    def _existing(self, draft: Draft) -> Committed | None:
-        row = self._db.execute(
-            "SELECT seq, kind, payload, hash FROM records WHERE record_id = ?",
-            (draft.record_id,),
-        ).fetchone()
-        if row is None:
-            return None
-        seq, kind, payload, digest = row
-        _same_content(draft, seq, kind, payload)
-        return Committed(seq, draft.record_id, digest, duplicate=True)
+    def _stored_rows(self, drafts: list[Draft]) -> dict[str, tuple[int, str, str, str]]:
+        """The records already stored under these drafts' ids (a retry), in one query."""
+        ids = list({draft.record_id for draft in drafts})
+        marks = ", ".join("?" * len(ids))
+        return {row[0]: row[1:] for row in self._db.execute(
+            f"SELECT record_id, seq, kind, payload, hash FROM records "  # noqa: S608
+            f"WHERE record_id IN ({marks})", ids)}
 
     @staticmethod
     def _repeated(draft: Draft, in_frame: dict[str, Committed],
@@ -430,6 +428,12 @@ class Journal:
         """Undelivered messages in order; ``after_id`` skips those already in flight."""
         return outbox_store.pending(self.conn, limit, after_id)
 
+    @_reading
+    def pending_envelopes(self, limit: int = 100, *,
+                          after_id: int = 0) -> list[outbox_store.Envelope]:
+        """:meth:`pending` in parts, for a sender that adds its own fields (the MQTT link)."""
+        return outbox_store.pending_envelopes(self.conn, limit, after_id)
+
     def mark_delivered(self, outbox_id: int, *, at: datetime) -> None:
         """Call only after the broker acknowledged the message (PUBACK)."""
         self.mark_delivered_many([outbox_id], at=at)
@@ -440,8 +444,7 @@ class Journal:
         what = f"delivery of outbox messages {', '.join(map(str, outbox_ids[:5]))}" + (
             ", ..." if len(outbox_ids) > 5 else "")
         with self._transaction(what) as conn:
-            for outbox_id in outbox_ids:
-                outbox_store.mark_delivered(conn, outbox_id, when)
+            outbox_store.mark_delivered(conn, outbox_ids, when)
 
     @_reading
     def outbox_counts(self) -> OutboxCounts:
@@ -477,6 +480,15 @@ class Journal:
                              "ON CONFLICT (key) DO UPDATE SET value = value + 1")
         self.commits_since_checkpoint = 0
         return 0
+
+
+def _existing(draft: Draft, stored: Mapping[str, tuple[int, str, str, str]]) -> Committed | None:
+    row = stored.get(draft.record_id)
+    if row is None:
+        return None
+    seq, kind, payload, digest = row
+    _same_content(draft, seq, kind, payload)
+    return Committed(seq, draft.record_id, digest, duplicate=True)
 
 
 def _same_content(draft: Draft, seq: int, kind: str, payload: str) -> None:

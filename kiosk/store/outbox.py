@@ -16,15 +16,15 @@ stored as a reference to its record and rendered when read, so a sale is not wri
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.errors import JournalError
-from kiosk.store.chain import RECORD_COLUMNS, Record, canonical_json, encode
-from kiosk.store.stock import movements
+from kiosk.store.chain import Record, canonical_json, encode
 
 OUTBOX_SCHEMA = 1
 TOPICS = frozenset({"sales", "stock", "events", "catalogue/ack"})
@@ -95,15 +95,6 @@ def topic_for(kind: str) -> str:
         ) from None
 
 
-def record_envelope(record: Record, stock: list[dict[str, int | str]]) -> dict[str, Any]:
-    return {
-        "schema": OUTBOX_SCHEMA, "type": "record", "record_id": record.record_id,
-        "seq": record.seq, "kind": record.kind, "created_at": record.created_at,
-        "prev_hash": record.prev_hash, "hash": record.hash, "payload": record.data(),
-        "stock": stock,
-    }
-
-
 def item_envelope(record: Record, type_: str, body: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "schema": OUTBOX_SCHEMA, "type": type_, "record_id": record.record_id,
@@ -125,33 +116,143 @@ def enqueue(conn: sqlite3.Connection, topic: str, message: Mapping[str, Any],
     )
 
 
-def _render(conn: sqlite3.Connection, seq: int) -> str:
-    row = conn.execute(f"SELECT {RECORD_COLUMNS} FROM records WHERE seq = ?",  # noqa: S608
-                       (seq,)).fetchone()
-    if row is None:
-        raise JournalError(f"cannot send record {seq}", "it is missing from the journal",
-                           "The journal was tampered with; run verify_chain and call support.")
-    return encode(record_envelope(Record(*row), movements(conn, seq)))
+_MARK = "\x00"  # a placeholder value: it encodes as "\u0000", which no id or hash can be
+
+
+def splice(fields: Mapping[str, Any], key: str, raw: bytes) -> bytes:
+    """Canonical JSON (UTF-8) of ``fields`` plus ``key`` whose value is ``raw``, canonical JSON
+    already: the bytes of ``encode({**fields, key: json.loads(raw)})`` without decoding and
+    re-encoding ``raw`` (a sale's lines, at every send). The fields are encoded once with a
+    placeholder in ``raw``'s sorted place, which is then replaced; should another field hold
+    the placeholder's very value, the fields before and after ``key`` are encoded apart."""
+    if key in fields:
+        raise ValueError(f"{key!r} is both a field and the spliced key")
+    name, marker = _spliced_key(key)
+    head, found, tail = encode({**fields, key: _MARK}).encode().partition(marker)
+    if found and marker not in tail:
+        return b"".join((head, name, raw, tail))
+    before = encode({k: value for k, value in fields.items() if k < key})[1:-1].encode()
+    after = encode({k: value for k, value in fields.items() if k > key})[1:-1].encode()
+    return b"{" + b",".join(part for part in (before, name + raw, after) if part) + b"}"
+
+
+@functools.cache
+def _spliced_key(key: str) -> tuple[bytes, bytes]:
+    """``"key":`` and ``"key":"\u0000"`` as encoded, once per key."""
+    name = f"{encode(key)}:".encode()
+    return name, name + encode(_MARK).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """An undelivered message in parts, for a sender that adds fields of its own (the MQTT
+    link adds the kiosk's identity and the message id). ``raw_payload``: a record's payload,
+    the canonical JSON that was hashed, as UTF-8 bytes straight from SQLite; None for a
+    message stored whole, whose every field is in ``fields``."""
+
+    id: int
+    record_seq: int | None
+    topic: str
+    created_at: str
+    fields: dict[str, Any]
+    raw_payload: bytes | None
+
+    def wire(self, extra: Mapping[str, Any] | None = None) -> bytes:
+        """The message's canonical JSON as UTF-8, with ``extra`` fields added."""
+        fields = {**self.fields, **extra} if extra else self.fields
+        if self.raw_payload is None:
+            return encode(fields).encode("utf-8")
+        return splice(fields, "payload", self.raw_payload)
+
+    def text(self) -> str:
+        return self.wire().decode("utf-8")
+
+
+_PENDING = (
+    "SELECT o.id, o.record_seq, o.topic, o.payload, o.created_at, r.seq, r.record_id, r.kind, "
+    "r.created_at, r.prev_hash, r.hash, CAST(r.payload AS BLOB) "
+    "FROM outbox AS o LEFT JOIN records AS r ON o.payload IS NULL AND r.seq = o.record_seq "
+    "WHERE o.delivered_at IS NULL AND o.id > ? ORDER BY o.id LIMIT ?")
+
+
+def pending_envelopes(conn: sqlite3.Connection, limit: int,
+                      after_id: int = 0) -> list[Envelope]:
+    """Undelivered messages in id order, the records with their stock moves, in two queries
+    for the whole batch (not two per message)."""
+    rows = conn.execute(_PENDING, (int(after_id), int(limit))).fetchall()
+    moves = _movements_of(conn, [row[1] for row in rows if row[3] is None])
+    envelopes = []
+    for id_, seq, topic, payload, created_at, *record, raw in rows:
+        if payload is not None:
+            envelopes.append(Envelope(id_, seq, topic, created_at, json.loads(payload), None))
+        elif record[0] is None:
+            raise JournalError(f"cannot send record {seq}", "it is missing from the journal",
+                               "The journal was tampered with; run verify_chain and call "
+                               "support.")
+        else:
+            fields = _record_fields(record, moves.get(seq, []))
+            envelopes.append(Envelope(id_, seq, topic, created_at, fields, raw))
+    return envelopes
+
+
+def _record_fields(record: list[Any], stock: list[dict[str, int | str]]) -> dict[str, Any]:
+    """A record's own message but its ``payload`` (see :class:`Envelope`), from the columns
+    seq, record_id, kind, created_at, prev_hash, hash."""
+    seq, record_id, kind, created_at, prev_hash, digest = record
+    return {"schema": OUTBOX_SCHEMA, "type": "record", "record_id": record_id, "seq": seq,
+            "kind": kind, "created_at": created_at, "prev_hash": prev_hash, "hash": digest,
+            "stock": stock}
+
+
+def _movements_of(conn: sqlite3.Connection,
+                  seqs: Sequence[int]) -> dict[int, list[dict[str, int | str]]]:
+    """The stock moves of several records at once, each record's in the order committed."""
+    moves: dict[int, list[dict[str, int | str]]] = {}
+    if not seqs:
+        return moves
+    rows = conn.execute("SELECT record_seq, gtin, delta FROM stock_movements WHERE record_seq "
+                        "IN (SELECT value FROM json_each(?)) ORDER BY record_seq, n",
+                        (json.dumps(list(seqs)),))
+    for seq, gtin, delta in rows:
+        moves.setdefault(seq, []).append({"gtin": gtin, "delta": delta})
+    return moves
 
 
 def pending(conn: sqlite3.Connection, limit: int, after_id: int = 0) -> list[OutboxMessage]:
-    rows = conn.execute(
-        "SELECT id, record_seq, topic, payload, created_at FROM outbox "
-        "WHERE delivered_at IS NULL AND id > ? ORDER BY id LIMIT ?", (int(after_id), int(limit)),
-    ).fetchall()
-    return [OutboxMessage(id_, seq, topic, payload if payload is not None else _render(conn, seq),
-                          created_at)
-            for id_, seq, topic, payload, created_at in rows]
+    return [OutboxMessage(e.id, e.record_seq, e.topic, e.text(), e.created_at)
+            for e in pending_envelopes(conn, limit, after_id)]
 
 
-def mark_delivered(conn: sqlite3.Connection, outbox_id: int, at: str) -> None:
-    """Idempotent: a second PUBACK for the same message changes nothing."""
-    row = conn.execute("SELECT delivered_at FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
-    if row is None:
-        raise JournalError(f"cannot mark outbox message {outbox_id} delivered",
+def mark_delivered(conn: sqlite3.Connection, outbox_ids: Sequence[int], at: str) -> None:
+    """Idempotent: a second PUBACK for the same message changes nothing. PUBACKs come in
+    order, so a batch is mostly one run of consecutive ids, marked by one range update; only
+    when fewer rows changed than ids were given are they looked up, to tell an already
+    delivered message (fine) from one that does not exist (refused)."""
+    wanted = sorted({int(outbox_id) for outbox_id in outbox_ids})
+    changed = 0
+    for first, last in _runs(wanted):
+        changed += conn.execute("UPDATE outbox SET delivered_at = ? WHERE id BETWEEN ? AND ? "
+                                "AND delivered_at IS NULL", (at, first, last)).rowcount
+    if changed == len(wanted):
+        return
+    known = {row[0] for row in conn.execute(
+        "SELECT id FROM outbox WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(wanted),))}
+    missing = [outbox_id for outbox_id in wanted if outbox_id not in known]
+    if missing:
+        raise JournalError(f"cannot mark outbox message {missing[0]} delivered",
                            "there is no such message (already purged, or a wrong id)")
-    if row[0] is None:
-        conn.execute("UPDATE outbox SET delivered_at = ? WHERE id = ?", (at, outbox_id))
+
+
+def _runs(ids: list[int]) -> list[tuple[int, int]]:
+    """Sorted distinct ids as (first, last) runs of consecutive ids."""
+    runs: list[tuple[int, int]] = []
+    for outbox_id in ids:
+        if runs and runs[-1][1] == outbox_id - 1:
+            runs[-1] = (runs[-1][0], outbox_id)
+        else:
+            runs.append((outbox_id, outbox_id))
+    return runs
 
 
 def counts(conn: sqlite3.Connection) -> OutboxCounts:

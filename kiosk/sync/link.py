@@ -19,6 +19,7 @@ raw bytes and judge them themselves (:mod:`kiosk.sync.messages`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import random
 import socket
@@ -66,8 +67,13 @@ class Acked:
     reason: str
 
 
+_SUCCESS = functools.partial(Acked, ok=True, reason="Success")  # the common case, no lookup
 Handler = Callable[[Incoming], None]
 AckCallback = Callable[[Acked], None]
+
+
+def _unwanted(_acked: Acked) -> None:
+    """Claims the PUBACK of a message nobody waits on (a status); see MqttLink.publish."""
 
 
 class _Client(mqtt.Client):
@@ -165,7 +171,9 @@ class MqttLink:
     def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False,
                 on_ack: AckCallback | None = None) -> int | None:
         """Hand one message to the broker; None when it was not sent (not connected, paho's
-        capped queue full). ``on_ack`` runs on the network thread once the PUBACK arrives."""
+        cap reached). ``on_ack`` runs on the network thread once the PUBACK arrives (here, if
+        it came first). Every publish claims its PUBACK: paho reuses ids after 65535, and an
+        unclaimed one would later pass for the PUBACK of a sale that got the same id."""
         with self._lock:
             client = self._client
         if client is None or not self._connected.is_set():
@@ -173,13 +181,12 @@ class MqttLink:
         info = client.publish(topic, payload, qos=qos, retain=retain)
         if info.rc != MQTTErrorCode.MQTT_ERR_SUCCESS:
             return None
-        if on_ack is not None:
-            with self._lock:
-                early = self._early.pop(info.mid, None)
-                if early is None:
-                    self._acks[info.mid] = on_ack
-            if early is not None:
-                on_ack(early)
+        with self._lock:
+            early = self._early.pop(info.mid, None)
+            if early is None:
+                self._acks[info.mid] = on_ack or _unwanted
+        if early is not None and on_ack is not None:
+            on_ack(early)
         return info.mid
 
     def resubscribe(self, filters: tuple[str, ...]) -> bool:
@@ -251,17 +258,25 @@ class MqttLink:
             if self._down.wait(_WATCH_S) or self._switch_protocol:
                 break
             if not self._ready and time.monotonic() > deadline:
-                self.last_error = "the broker did not answer CONNECT in time"
-                self._fall_back_to_311()
+                self.last_error = self._no_connack()
                 break
             if self.connected and time.monotonic() > next_status:
                 next_status = time.monotonic() + self.settings.status_interval_s
                 self.publish_status()
         return self._ready
 
+    def _no_connack(self) -> str:
+        """An unanswered CONNECT says nothing about the protocol (a busy or restarting broker,
+        a stalled network): only a refusal of the version (:meth:`_on_connect`) downgrades."""
+        why = f"the broker did not answer CONNECT within {self.settings.connect_timeout_s:g} s"
+        if self.settings.protocol == "auto" and self._use_v5:
+            why += ' (if it only speaks MQTT 3.1.1 and ignores MQTT 5, set mqtt.protocol = "3.1.1")'
+        return why
+
     def _fall_back_to_311(self) -> None:
-        """Fall back to 3.1.1 (``protocol = "auto"`` only) when the broker refused MQTT 5 or,
-        as some 3.1.1-only brokers do, dropped the CONNECT without an answer."""
+        """Fall back to 3.1.1 (``protocol = "auto"`` only): the broker refused MQTT 5 by name,
+        a CONNACK "unsupported protocol version" (MQTT 5) or "unacceptable protocol version"
+        (a 3.1.1 broker's return code 1, which paho reports as the same reason)."""
         if self.settings.protocol == "auto" and self._use_v5:
             self._switch_protocol = True
 
@@ -279,7 +294,9 @@ class MqttLink:
                            cert_reqs=ssl.CERT_REQUIRED, tls_version=ssl.PROTOCOL_TLS_CLIENT)
         client.will_set(self.topics.status, messages.offline_payload(
             self.topics.store, self.topics.kiosk, s.app_version), qos=1, retain=True)
-        client.max_inflight_messages_set(self._inflight_limit + 4)
+        # No paho queue: what it takes goes out at once, up to one cap (the outbox keeps its
+        # window below it), so paho need not re-scan its in-flight list at every PUBACK.
+        client.max_inflight_messages_set(0)
         client.max_queued_messages_set(self._inflight_limit + 4)
         client.connect_timeout = s.connect_timeout_s
         client.on_connect = self._on_connect
@@ -362,13 +379,11 @@ class MqttLink:
 
     def _on_publish(self, _client: mqtt.Client, _userdata: Any, mid: int, reason: ReasonCode,
                     _props: Properties) -> None:
-        acked = Acked(mid, reason.value == 0, str(reason))
+        acked = _SUCCESS(mid) if reason.value == 0 else Acked(mid, False, str(reason))
         with self._lock:
             callback = self._acks.pop(mid, None)
             if callback is None:
-                self._early[mid] = acked
-                if len(self._early) > 4 * self._inflight_limit:  # acks nobody will claim
-                    self._early.pop(next(iter(self._early)))
+                self._early[mid] = acked  # its publish() is about to claim it
         if callback is not None:
             self._guard("a PUBACK callback", callback, acked)
 

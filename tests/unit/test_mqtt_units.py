@@ -148,7 +148,8 @@ def test_kiosk_topics() -> None:
     assert t.sales == "kiosk/v1/s1/k1/sales"
     assert t.catalogue_ack == "kiosk/v1/s1/k1/catalogue/ack"
     assert t.downlink_filters() == ("kiosk/v1/s1/k1/cmd", "kiosk/v1/s1/k1/catalogue",
-                                    "kiosk/v1/s1/catalogue", "kiosk/v1/s1/catalogue/+/+")
+                                    "kiosk/v1/s1/catalogue", "kiosk/v1/s1/catalogue/+/+",
+                                    "kiosk/v1/s1/staff")
     assert topics.parse_kiosk_topic("kiosk/v1/s1/k1/catalogue/ack") == ("s1", "k1",
                                                                         "catalogue/ack")
     assert topics.parse_kiosk_topic("kiosk/v1/s1/catalogue/v2/p0") is None
@@ -165,7 +166,8 @@ def test_the_acl_gives_each_kiosk_its_own_tree() -> None:
         "pattern write kiosk/v1/%u/catalogue/ack", "pattern read kiosk/v1/%u/cmd",
         "pattern read kiosk/v1/%u/catalogue"]
     assert blocks[2].splitlines() == ["user s1/k1", "topic read kiosk/v1/s1/catalogue",
-                                      "topic read kiosk/v1/s1/catalogue/+/+"]
+                                      "topic read kiosk/v1/s1/catalogue/+/+",
+                                      "topic read kiosk/v1/s1/staff"]
     assert "topic write kiosk/v1/+/+/cmd" in blocks[3]
     assert "topic write kiosk/v1/s1/+/sales" in blocks[4]
 
