@@ -7,14 +7,16 @@ push until every kiosk's ack "applied" for that version reached the fleet manage
 the kiosks' real outbox. Also the broker's CPU time and resident memory. Target: each push
 acked by all in < 60 s on this machine.
 
-``--sales --kiosks 1000``: the kiosks (seeded with a small catalogue) sell random baskets
-through the real session and journal for ``--seconds`` while ``kiosk-fleet collect`` writes the
-central database; then selling stops, the outboxes drain, and every kiosk's journal is
-compared with the central database: sales per second delivered, none lost, none duplicated.
-The open-file limit is raised; the figures say how many kiosks were reached.
+``--sales --kiosks 1000``: the kiosks (seeded with a small catalogue) start and connect first;
+then all of them sell random baskets through the real session and journal for ``--seconds``
+while ``kiosk-fleet collect`` writes the central database; then selling stops, the outboxes
+drain, and every kiosk's journal is compared with the central database: sales per second
+delivered, none lost, none duplicated. The open-file limit is raised, and each worker process
+runs at most 100 kiosks (paho-mqtt's select() cannot watch descriptors past 1023); the
+figures say how many kiosks were reached.
 
 Usage: python bench/fleet.py [--kiosks 200] [--products 10000] [--delta 1000]
-       python bench/fleet.py --sales --kiosks 1000 [--seconds 60] [--sell-every 5]
+       python bench/fleet.py --sales --kiosks 1000 [--seconds 60] [--sell-every 20]
 """
 
 from __future__ import annotations
@@ -57,32 +59,42 @@ def start_broker(args: argparse.Namespace, work: Path) -> LocalMosquitto:
 
 
 def start_fleet(args: argparse.Namespace, work: Path, broker: LocalMosquitto, key_hex: str, *,
-                sell_every: float | None, initial: Path | None, wait: bool = True) -> FleetSim:
+                sell_every: float | None, initial: Path | None) -> FleetSim:
+    """Every kiosk started and (for up to two minutes) connected; selling waits for
+    :meth:`FleetSim.start_selling`."""
     kiosks = [(s, k, broker.credentials(s, k)[1], str(work / "kiosks" / s / k), n)
               for n, (s, k) in enumerate(identities(args.kiosks, args.stores))]
     spec = {"host": "127.0.0.1", "port": broker.port, "tls_ca": None, "trusted": [key_hex],
-            "sell_every_s": sell_every, "basket_max": 5,
+            "sell_every_s": sell_every, "sell_on_command": True, "basket_max": 5,
             "tick_s": 1.0 if sell_every is None else 5.0,
             "parts_timeout_s": 300.0, "initial": str(initial) if initial else None,
-            "ramp_per_s": 20}
+            "ramp_per_s": 100}
     sim = FleetSim(spec, kiosks, args.processes)
     started = time.monotonic()
-    sim.start(say=lambda line: None, wait=wait)
-    if wait:
-        print(f"{sim.connected()} of {args.kiosks} kiosks connected in {args.processes} "
-              f"processes ({time.monotonic() - started:.1f} s)")
+    sim.start(say=lambda line: None, connect_wait_s=120.0)
+    print(f"{sim.connected()} of {args.kiosks} kiosks connected in {sim.processes} "
+          f"processes ({time.monotonic() - started:.1f} s)")
+    for line in sim.failures():
+        print(f"warning: {line}")
     return sim
 
 
 def timed_push(client: FleetClient, watcher: AckWatcher, plan: PushPlan, *, sim: FleetSim,
-               everyone: list[tuple[str, str]], what: str) -> float:
+               everyone: list[tuple[str, str]], what: str) -> float | None:
+    """Seconds from the start of the push until the fleet manager holds an "applied" ack from
+    every kiosk: the last one has travelled through its kiosk's journal, outbox and the broker
+    to the fleet's subscription. None (and the counts) when any kiosk answered otherwise."""
     started, cpu = time.monotonic(), sim.cpu_seconds()
     Pusher(client, watcher, plan, say=lambda line: None).run()
     acks = watcher.wait(everyone, plan.encodings.version, 900.0)
     took = time.monotonic() - started
     used = sim.cpu_seconds() - cpu
-    print(f"{what}: {plan.encodings.size} bytes of parts; acks {counts(acks)} after {took:.1f} s"
+    found = counts(acks)
+    print(f"{what}: {plan.encodings.size} bytes of parts; acks {found} after {took:.1f} s"
           f"; the simulated kiosks used {used:.0f} s of CPU ({used / len(everyone):.2f} s each)")
+    if found.get("applied", 0) != len(everyone):
+        print(f"NOT every kiosk applied {plan.encodings.version}: {found}")
+        return None
     return took
 
 
@@ -117,7 +129,8 @@ def push_bench(args: argparse.Namespace, work: Path) -> dict[str, object]:
         collector.stop()
         broker.stop()
     return {"bench": "fleet", "kiosks": args.kiosks, "products": args.products,
-            "full_all_acked_s": round(full_s, 2), "delta_all_acked_s": round(delta_s, 2),
+            "full_all_acked_s": None if full_s is None else round(full_s, 2),
+            "delta_all_acked_s": None if delta_s is None else round(delta_s, 2),
             "broker_rss_mb": round(rss, 1)}
 
 
@@ -141,10 +154,11 @@ def sales_bench(args: argparse.Namespace, work: Path) -> dict[str, object]:
     user, password = broker.fleet_credentials()  # the collector is there before any sale
     collector = Collector(BrokerSettings("127.0.0.1", broker.port, user, password),
                           work / "central.sqlite3").start()
-    started = time.monotonic()  # the kiosks sell as soon as each has started
     sim = start_fleet(args, work, broker, public_key_hex(key), sell_every=args.sell_every,
-                      initial=catalogue, wait=False)  # a fixed time: whoever is up sells
+                      initial=catalogue)
     try:
+        started = time.monotonic()
+        sim.start_selling()
         time.sleep(max(0.0, args.seconds - (time.monotonic() - started)))
         sim.stop_selling()
         selling = time.monotonic() - started
@@ -161,16 +175,22 @@ def sales_bench(args: argparse.Namespace, work: Path) -> dict[str, object]:
         collector.stop()
         sim.stop()
         broker.stop()
+    return _sales_figures(args, work, opened=opened, reached=reached, selling=selling,
+                          redelivered=collector.stats.duplicates)
+
+
+def _sales_figures(args: argparse.Namespace, work: Path, *, opened: int, reached: int,
+                   selling: float, redelivered: int) -> dict[str, object]:
     truth = kiosk_sales(work)
     conn = sqlite3.connect(work / "central.sqlite3")
     central = set(conn.execute("SELECT store, kiosk, record_id FROM sales"))
     rows = conn.execute("SELECT COUNT(*) FROM sales").fetchone()[0]
+    conn.close()
     duplicates = rows - len(central)
     lost = len(truth - central)
-    print(f"{opened} of {args.kiosks} kiosks started within the {args.seconds:.0f} s, {reached} "
-          f"reached the broker; {len(truth)} sales sold in "
-          f"{selling:.1f} s, {len(central)} in the central database, {lost} lost, "
-          f"{collector.stats.duplicates} redeliveries dropped")
+    print(f"{opened} of {args.kiosks} kiosks started, {reached} reached the broker; "
+          f"{len(truth)} sales sold in {selling:.1f} s, {len(central)} in the central "
+          f"database, {lost} lost, {redelivered} redeliveries dropped")
     return {"bench": "fleet-sales", "kiosks": reached, "sales": len(central),
             "sales_per_s": round(len(central) / selling, 1), "lost": lost,
             "duplicates_central": duplicates}
@@ -180,12 +200,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kiosks", type=int, default=200)
     parser.add_argument("--stores", type=int, default=10)
-    parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--processes", type=int, default=4,
+                        help="at least this many worker processes (100 kiosks at most each)")
     parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument("--delta", type=int, default=1_000)
     parser.add_argument("--sales", action="store_true")
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--sell-every", type=float, default=5.0)
+    # A busy self-checkout finishes a basket every minute or two. 20 s per kiosk is 50
+    # baskets/s for 1000 kiosks, each two durable commits and a delivery: what this 2-core
+    # machine carries beside the broker and the collector. At 5 s the simulated kiosks ask for
+    # more than the machine has and the figure measures their own overload.
+    parser.add_argument("--sell-every", type=float, default=20.0)
     parser.add_argument("--dir", type=Path, help="keep the run here (default: a temp dir)")
     args = parser.parse_args()
     work = args.dir or Path(tempfile.mkdtemp(prefix="bench-fleet-"))

@@ -60,30 +60,49 @@ class SimSettings:
     tick_s: float = 1.0
     parts_timeout_s: float = 120.0
     tls_ca: Path | None = None
+    # A few hundred kiosks share this machine's cores with the broker: a CONNACK takes longer
+    # than it does for a kiosk on its own, and giving up early only adds reconnects.
+    connect_timeout_s: float = 30.0
 
 
 class Shoppers:
     """Shoppers for many kiosks from one thread: each kiosk sells about every ``every_s``
-    seconds (jittered, so kiosks do not sell in step), from the moment it is added. One thread
-    per process instead of one per kiosk keeps a thousand simulated kiosks on one machine."""
+    seconds (jittered, so kiosks do not sell in step), from when it is added or, for kiosks
+    added before :meth:`start`, from the start. One thread per process instead of one per
+    kiosk keeps a thousand simulated kiosks on one machine."""
 
     def __init__(self, every_s: float, rng: random.Random) -> None:
         self.every_s, self.rng = every_s, rng
         self._cond = threading.Condition()
         self._queue: list[tuple[float, int, SimKiosk]] = []
+        self._waiting: list[SimKiosk] = []  # added before start()
+        self._started = False
         self._added = 0
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="shoppers", daemon=True)
 
     def start(self) -> None:
+        with self._cond:
+            if self._started:
+                return
+            self._started = True
+            waiting, self._waiting = self._waiting, []
+            for kiosk in waiting:
+                self._schedule(kiosk)
         self._thread.start()
 
     def add(self, kiosk: SimKiosk) -> None:
         with self._cond:
-            first = time.monotonic() + self.rng.uniform(0, self.every_s)
-            heapq.heappush(self._queue, (first, self._added, kiosk))
-            self._added += 1
-            self._cond.notify()
+            if self._started:
+                self._schedule(kiosk)
+            else:
+                self._waiting.append(kiosk)
+
+    def _schedule(self, kiosk: SimKiosk) -> None:
+        first = time.monotonic() + self.rng.uniform(0, self.every_s)
+        heapq.heappush(self._queue, (first, self._added, kiosk))
+        self._added += 1
+        self._cond.notify()
 
     def _next(self) -> tuple[float, int, SimKiosk] | None:
         with self._cond:
@@ -208,7 +227,8 @@ class SimKiosk:
         settings = LinkSettings(store=store, kiosk=kiosk, host=sim.host, port=sim.port,
                                 username=f"{store}/{kiosk}", password=password,
                                 tls_ca=sim.tls_ca, app_version=APP_VERSION,
-                                reconnect_min_s=0.5, reconnect_max_s=10.0)
+                                reconnect_min_s=0.5, reconnect_max_s=10.0,
+                                connect_timeout_s=sim.connect_timeout_s)
         self.link = MqttLink(settings, status=self._status, inflight_limit=50, clock=clock)
         self.pump = OutboxPump(self.writer, self.link, window=50, idle_poll_s=5.0, clock=clock)
         self.sync = CatalogueSync(

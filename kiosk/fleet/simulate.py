@@ -16,7 +16,9 @@ the protocol is :func:`worker_main` (``python -m kiosk.fleet.simulate --worker``
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import math
 import os
 import random
 import resource
@@ -37,13 +39,28 @@ from .sim_kiosk import Shoppers, SimKiosk, SimSettings
 from .updates import load_json
 
 READY_TIMEOUT_S = 900.0
-STATS_EVERY_S = 3.0  # each report asks every kiosk's journal: not too often
+STATS_EVERY_S = 3.0
+# Counting what waits in the outboxes asks every kiosk's journal writer, a hundred round trips
+# a worker: every fifth report while selling, every report once draining.
+PENDING_EVERY = 5
+# paho-mqtt waits on its sockets with select(), which cannot watch a descriptor numbered
+# FD_SETSIZE (1024) or more: such a kiosk connects, and its CONNACK is never read. A kiosk
+# holds about eight descriptors (its socket and paho's wake-up pair, the journal's database,
+# WAL, shared memory and commit log, the catalogue lock), so a worker runs at most this many.
+SELECT_LIMIT = 1024
+KIOSKS_PER_PROCESS = 100
+FDS_PER_KIOSK = 12  # with a margin: what opening one more kiosk may take
 
 
 def identities(kiosks: int, stores: int) -> list[tuple[str, str]]:
     """``s001/k001``...: kiosks spread evenly over stores."""
     per_store = -(-kiosks // stores)
     return [(f"s{n // per_store + 1:03d}", f"k{n % per_store + 1:03d}") for n in range(kiosks)]
+
+
+def processes_for(kiosks: int, asked: int) -> int:
+    """At least ``asked`` workers, and enough that none runs more than KIOSKS_PER_PROCESS."""
+    return max(1, min(kiosks, max(asked, math.ceil(kiosks / KIOSKS_PER_PROCESS))))
 
 
 def raise_open_files() -> int:
@@ -63,16 +80,27 @@ def _settings(spec: dict[str, Any]) -> SimSettings:
                        tls_ca=Path(spec["tls_ca"]) if spec["tls_ca"] else None)
 
 
+def _highest_fd() -> int:
+    return max(int(name) for name in os.listdir("/proc/self/fd"))
+
+
 def _open_kiosks(spec: dict[str, Any], kiosks: list[SimKiosk], halt: threading.Event,
                  shoppers: Shoppers | None) -> None:
-    """Open and start the kiosks a few at a time, each selling from the moment it runs: a
-    thousand connecting in the same instant is a storm no store sees (kiosks boot at different
-    times) and only slows everything. Stops opening more when told to stop."""
+    """Open and start the kiosks one after the other, paced at ``ramp_per_s`` for this worker:
+    a thousand connecting in the same instant is a storm no store sees (kiosks boot at
+    different times) and only slows everything. Stops opening more when told to stop, and
+    refuses (saying why) a kiosk whose descriptors paho's select() could not watch."""
     sim = _settings(spec)
     initial = load_json(Path(spec["initial"])) if spec["initial"] else None
     turns = threading.Lock()  # one kiosk's catalogue work at a time in this process
-    for store, kiosk, password, data, seed in spec["kiosks"]:
+    for number, (store, kiosk, password, data, seed) in enumerate(spec["kiosks"]):
         if halt.is_set():
+            return
+        if _highest_fd() + FDS_PER_KIOSK >= SELECT_LIMIT:
+            left = len(spec["kiosks"]) - number
+            print(f"failed {left} kiosks from {store}/{kiosk} on: their descriptors would pass "
+                  f"{SELECT_LIMIT - 1}, which paho-mqtt's select() cannot watch; run more "
+                  "worker processes", flush=True)
             return
         try:
             opened = SimKiosk(sim, store, kiosk, password, Path(data), seed=seed,
@@ -87,20 +115,32 @@ def _open_kiosks(spec: dict[str, Any], kiosks: list[SimKiosk], halt: threading.E
         halt.wait(1 / spec["ramp_per_s"])
 
 
+def _quiet_gc() -> None:
+    """A worker holds a hundred kiosks' catalogues, millions of objects a kiosk on its own never
+    has, and every full collection walks them (a tenth of a pushed catalogue's cost here): the
+    young generation is collected after 100k allocations, the old one rarely."""
+    gc.set_threshold(100_000, 50, 100)
+
+
 def worker_main() -> None:
     """Run the kiosks the spec on stdin names; report; stop when stdin closes."""
     spec = json.loads(sys.stdin.readline())
     limit = raise_open_files()
+    _quiet_gc()
     kiosks: list[SimKiosk] = []
     halt, done = threading.Event(), threading.Event()
     shoppers = None
     if spec["sell_every_s"]:
         shoppers = Shoppers(spec["sell_every_s"], random.Random(len(spec["kiosks"])))  # noqa: S311
-        shoppers.start()
+        if not spec.get("sell_on_command"):
+            shoppers.start()
 
     def commands() -> None:
         for line in sys.stdin:
-            if line.strip() == "stop-selling":
+            if line.strip() == "start-selling" and shoppers is not None:
+                shoppers.start()
+                print("selling", flush=True)
+            elif line.strip() == "stop-selling":
                 halt.set()
                 if shoppers is not None:
                     shoppers.stop()
@@ -109,8 +149,12 @@ def worker_main() -> None:
         done.set()
 
     def report() -> None:
+        pending, turn = 0, 0
         while not done.wait(STATS_EVERY_S):
-            print(_stats(list(kiosks)), flush=True)
+            if halt.is_set() or turn % PENDING_EVERY == 0:
+                pending = sum(k.pending() for k in list(kiosks))
+            turn += 1
+            print(_stats(list(kiosks), pending), flush=True)
 
     threading.Thread(target=commands, daemon=True).start()
     threading.Thread(target=report, daemon=True).start()
@@ -119,17 +163,16 @@ def worker_main() -> None:
     done.wait()
     if shoppers is not None:
         shoppers.stop()
-    print(_stats(kiosks), flush=True)
+    print(_stats(kiosks, sum(k.pending() for k in kiosks)), flush=True)
     for kiosk in kiosks:
         kiosk.stop()
     print("stopped", flush=True)
 
 
-def _stats(kiosks: list[SimKiosk]) -> str:
+def _stats(kiosks: list[SimKiosk], pending: int) -> str:
     connected = sum(k.link.connected for k in kiosks)
     reached = sum(k.link.connects > 0 for k in kiosks)
     sold = sum(k.seller.sold for k in kiosks)
-    pending = sum(k.pending() for k in kiosks) if kiosks else 0
     return (f"stats opened={len(kiosks)} connected={connected} reached={reached} sold={sold} "
             f"pending={pending}")
 
@@ -158,12 +201,17 @@ def _drained_since_stop(lines: list[str]) -> bool:
 
 class FleetSim:
     """The simulated fleet: ``start`` spawns the workers and waits until their kiosks have
-    started (and, for a while, until they are connected)."""
+    started (and, for a while, until they are connected).
+
+    ``processes`` is a minimum (see :func:`processes_for`); the spec's ``ramp_per_s`` is the
+    whole fleet's pace of starting kiosks, shared among the workers. With the spec's
+    ``sell_on_command``, the kiosks sell from :meth:`start_selling` on.
+    """
 
     def __init__(self, spec: dict[str, Any], kiosks: list[tuple[str, str, str, str, int]],
                  processes: int) -> None:
         self.spec, self.kiosks = spec, kiosks
-        self.processes = max(1, min(processes, len(kiosks)))
+        self.processes = processes_for(len(kiosks), processes)
         self.workers: list[Worker] = []
 
     def start(self, say: Callable[[str], None] = print, connect_wait_s: float = 60.0, *,
@@ -178,7 +226,9 @@ class FleetSim:
             worker = Worker(process)
             threading.Thread(target=self._read, args=(worker,), daemon=True).start()
             assert process.stdin is not None
-            process.stdin.write(json.dumps({**self.spec, "kiosks": share}) + "\n")
+            worker_spec = {**self.spec, "kiosks": share,
+                           "ramp_per_s": self.spec["ramp_per_s"] / self.processes}
+            process.stdin.write(json.dumps(worker_spec) + "\n")
             process.stdin.flush()
             self.workers.append(worker)
         if not wait:
@@ -187,17 +237,11 @@ class FleetSim:
         while not all(w.last("started") is not None or w.process.poll() is not None
                       for w in self.workers) and time.monotonic() < deadline:
             time.sleep(0.2)
-        self.wait_connected(connect_wait_s)
+        deadline = time.monotonic() + connect_wait_s
+        while self.connected() < len(self.kiosks) and time.monotonic() < deadline:
+            time.sleep(0.2)
         say(f"{self.connected()} of {len(self.kiosks)} kiosks connected in "
             f"{len(self.workers)} processes")
-
-    def wait_connected(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while self.connected() < len(self.kiosks):
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.2)
-        return True
 
     @staticmethod
     def _read(worker: Worker) -> None:
@@ -208,6 +252,10 @@ class FleetSim:
     def _sum(self, key: str) -> int:
         found = [w.last("stats") or {} for w in self.workers]
         return sum(f.get(key, 0) for f in found)
+
+    def failures(self) -> list[str]:
+        """The kiosks the workers could not start, with why (their ``failed`` lines)."""
+        return [line for w in self.workers for line in w.lines if line.startswith("failed")]
 
     def connected(self) -> int:
         return self._sum("connected")
@@ -237,15 +285,22 @@ class FleetSim:
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         return total
 
-    def stop_selling(self) -> None:
+    def start_selling(self, timeout: float = 60.0) -> None:
+        """With ``sell_on_command``: every kiosk starts selling now."""
+        self._tell("start-selling", "selling", timeout)
+
+    def _tell(self, command: str, answer: str, timeout: float) -> None:
         for worker in self.workers:
             if worker.process.stdin is not None and worker.process.poll() is None:
-                worker.process.stdin.write("stop-selling\n")
+                worker.process.stdin.write(command + "\n")
                 worker.process.stdin.flush()
-        deadline = time.monotonic() + 60
-        while any(not any(x == "stopped-selling" for x in w.lines) for w in self.workers
-                  if w.process.poll() is None) and time.monotonic() < deadline:
+        deadline = time.monotonic() + timeout
+        while any(answer not in w.lines for w in self.workers if w.process.poll() is None) \
+                and time.monotonic() < deadline:
             time.sleep(0.1)
+
+    def stop_selling(self) -> None:
+        self._tell("stop-selling", "stopped-selling", 60.0)
 
     def drain(self, timeout: float = 300.0) -> bool:
         """After :meth:`stop_selling`: wait until every outbox reported empty since then."""
@@ -275,7 +330,7 @@ def build_spec(args: argparse.Namespace, host: str, port: int, trusted: Sequence
     return {"host": host, "port": port, "tls_ca": str(args.tls_ca) if args.tls_ca else None,
             "trusted": list(trusted), "sell_every_s": args.sell_every,
             "basket_max": args.basket_max, "tick_s": 1.0, "parts_timeout_s": 120.0,
-            "ramp_per_s": 50,
+            "ramp_per_s": 100,
             "initial": str(args.catalogue) if args.catalogue else None}
 
 

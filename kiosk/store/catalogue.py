@@ -36,13 +36,14 @@ from kiosk.core.promotions import Promotion
 from kiosk.errors import CatalogueError
 from kiosk.faults import fault_point
 from kiosk.store.atomic import remove_stale_temps
-from kiosk.store.catalogue_file import encode_file, encode_product
+from kiosk.store.catalogue_file import encode_file, encode_record, paused_gc
 from kiosk.store.catalogue_index import CatalogueIndex
 from kiosk.store.catalogue_open import (
     CatalogueHealth,
     CatalogueStatus,
     open_catalogue,
 )
+from kiosk.store.catalogue_records import ProductTable, same_record
 from kiosk.store.catalogue_update import (
     DELTA,
     SNAPSHOT,
@@ -191,16 +192,18 @@ class CatalogueMirror:
                 raise CatalogueError("the catalogue mirror is closed",
                                      "it no longer holds the catalogue directory",
                                      "Open a new CatalogueMirror to apply updates.")
-            return self._apply(update, at)
+            with paused_gc():  # records and lines only: nothing cyclic to collect meanwhile
+                return self._apply(update, at)
 
     def _apply(self, update: Any, at: datetime | None) -> ApplyResult:
         state = self._index.state
         try:
-            parsed = parse_update(update, currency=self.currency, vat_codes=self._vat_codes)
+            parsed = parse_update(update, currency=self.currency, vat_codes=self._vat_codes,
+                                  known=state.products)
             if parsed.version == state.version:
                 return self._redelivered(parsed, state)
             new_state = next_state(state, parsed)
-            fragments = self._fragments_for(new_state, parsed)
+            fragments = self._fragments_for(parsed)
         except CatalogueError as exc:
             log.warning("catalogue update rejected: %s", exc)
             return ApplyResult(False, state.version, state.version, str(exc), _kind_of(update))
@@ -210,7 +213,7 @@ class CatalogueMirror:
         """MQTT delivers at least once: the same version again is a no-op, not an error."""
         if parsed.kind == SNAPSHOT:
             candidate = next_state(state, parsed)
-            fragments = self._fragments_for(candidate, parsed)
+            fragments = self._fragments_for(parsed)
             content_same = fragments == self._lines() and dict(state.promotions) == dict(
                 candidate.promotions)
             if not content_same:
@@ -228,17 +231,23 @@ class CatalogueMirror:
             self._loaded = None  # the lines replace the raw bytes; do not hold both
         return self._fragments
 
-    def _fragments_for(self, new: CatalogueState, parsed: Update) -> dict[str, bytes]:
-        """Canonical bytes of every product of ``new``, re-encoding only what changed."""
-        current, old = self._index.state.products, self._lines()
+    def _fragments_for(self, parsed: Update) -> dict[str, bytes]:
+        """Canonical bytes of every product after ``parsed``, encoding only what changed.
+
+        Works on records (no Product is built): a snapshot keeps the line of each product
+        whose record did not change, a delta encodes only its upserts.
+        """
+        old = self._lines()
         if parsed.kind == SNAPSHOT:
-            return {gtin: old[gtin] if current.get(gtin) == product else encode_product(product)
-                    for gtin, product in new.products.items()}
+            current = self._index.state.products
+            held = current if isinstance(current, ProductTable) else ProductTable(current)
+            return {gtin: old[gtin] if same_record(record, held.record(gtin))
+                    else encode_record(record) for gtin, record in parsed.upsert.records()}
         fragments = dict(old)
         for gtin in parsed.delete:
             del fragments[gtin]
-        for gtin, product in parsed.upsert.items():
-            fragments[gtin] = encode_product(product)
+        for gtin, record in parsed.upsert.records():
+            fragments[gtin] = encode_record(record)
         return fragments
 
     def _commit(self, new: CatalogueState, fragments: dict[str, bytes], kind: str,

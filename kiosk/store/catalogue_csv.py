@@ -42,7 +42,8 @@ from kiosk.core.gtin import is_ascii_digits, normalise, upce
 from kiosk.core.money import Money
 from kiosk.core.product import Product, Unit
 from kiosk.errors import CatalogueError
-from kiosk.store.catalogue_update import SCHEMA, SNAPSHOT, check_product
+from kiosk.store.catalogue_products import check_product
+from kiosk.store.catalogue_update import SCHEMA, SNAPSHOT
 
 if TYPE_CHECKING:
     from kiosk.store.catalogue import ApplyResult, CatalogueMirror

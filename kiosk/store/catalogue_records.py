@@ -1,16 +1,20 @@
-"""Products loaded from a verified catalogue file, built on first use.
+"""Products held as their canonical records, each built into a Product on first use.
 
 A cold start of a 100k-product catalogue spends about as long turning parsed JSON records into
 :class:`~kiosk.core.product.Product` objects as parsing the JSON itself, while a shift sells
-a few hundred distinct products. So the records read from a file whose digest verified (our
-own validated output, see :mod:`kiosk.store.catalogue_file`) stay as they are, and each
-becomes a Product the first time it is looked up (a few microseconds, once). Iterating, or
-copying for an update, builds them all.
+a few hundred distinct products. So records stay as they are, and each becomes a Product the
+first time it is looked up (a few microseconds, once). Iterating the table as a mapping builds
+them all; :meth:`ProductTable.records` and :meth:`ProductTable.updated` do not.
 
-The records are trusted rather than re-validated: the digest proves they are the bytes the
-mirror wrote from validated products. The cheap shape check at load (:func:`check_record`)
-still refuses a record a different software version might have written, so a lookup never
-meets a record it cannot build.
+Two kinds of record are held, both exactly what ``Product.to_dict()`` gives for the product:
+
+- records read from a file whose digest verified (our own validated output, see
+  :mod:`kiosk.store.catalogue_file`); the cheap shape check at load (:func:`check_record`)
+  still refuses a record a different software version might have written, so a lookup never
+  meets a record it cannot build;
+- records of an update that passed the full checks on the fast path
+  (:mod:`kiosk.store.catalogue_products`), which the mirror also encodes straight into the
+  file without building a Product.
 """
 
 from __future__ import annotations
@@ -34,6 +38,21 @@ def check_record(record: Any) -> bool:
             and record.get("unit", "each") in UNITS)
 
 
+def record_of(item: Product | dict[str, Any]) -> dict[str, Any]:
+    """The canonical record of a table entry: what the catalogue file holds for it."""
+    return item if isinstance(item, dict) else item.to_dict()
+
+
+def same_record(new: dict[str, Any], old: dict[str, Any] | None) -> bool:
+    """Whether ``old`` is ``new``, so its encoded line can be kept as it is.
+
+    Only for records of the known fields: their types are checked strictly wherever a record
+    comes from (an int is never a bool there), so equal records encode to equal bytes. In extra
+    fields ``1 == True == 1.0`` while their JSON differs; such records are encoded afresh.
+    """
+    return new == old and new.keys() <= KNOWN
+
+
 def build_product(record: dict[str, Any], shared: dict[str, str]) -> Product:
     """A Product from a trusted record; ``shared`` keeps one copy of each VAT code and category."""
     get = record.get
@@ -53,23 +72,46 @@ class ProductTable(Mapping[str, Product]):
     get an equal Product, and one of them is kept.
     """
 
-    __slots__ = ("_items", "_shared")
+    __slots__ = ("_fields", "_items", "_shared")
 
     def __init__(self, items: Mapping[str, Product | dict[str, Any]]) -> None:
-        self._items: dict[str, Product | dict[str, Any]] = dict(items)
+        """``items`` maps GTINs to Products or canonical records (not copied from a table:
+        a ProductTable given here shares nothing but its entries and stays unbuilt)."""
+        raw = items._items if isinstance(items, ProductTable) else items
+        self._items: dict[str, Product | dict[str, Any]] = dict(raw)
         self._shared: dict[str, str] = {}
+        self._fields: dict[str, dict[str, Any]] = {}  # see field_by_gtin
 
     def updated(self, delete: Iterable[str], upsert: Mapping[str, Product]) -> ProductTable:
-        """A new table with ``delete`` removed and ``upsert`` set; unbuilt records stay so.
+        """A new table with ``delete`` removed and ``upsert`` set; unbuilt records stay so,
+        and the field maps already made are carried over, changed only where the update is.
 
         KeyError names the first GTIN of ``delete`` that is not in the table.
         """
         table = ProductTable(self._items)
         table._shared = self._shared
-        for gtin in delete:
+        gone = list(delete)
+        for gtin in gone:
             del table._items[gtin]
-        table._items.update(upsert)
+        new = upsert._items if isinstance(upsert, ProductTable) else upsert
+        table._items.update(new)
+        for name, values in list(self._fields.items()):  # a lookup may add one meanwhile
+            changed = dict(values)
+            for gtin in (*gone, *new):
+                changed.pop(gtin, None)
+            changed.update(_field_of(new, name))
+            table._fields[name] = changed
         return table
+
+    def record(self, gtin: str) -> dict[str, Any] | None:
+        """The canonical record of ``gtin`` (None when absent), without building a Product."""
+        item = self._items.get(gtin)
+        return None if item is None else record_of(item)
+
+    def records(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(GTIN, canonical record) for every product, building none."""
+        for gtin, item in self._items.items():
+            yield gtin, record_of(item)
 
     def get(self, gtin: str, default: Any = None) -> Any:  # Mapping.get, without a try/except
         item = self._items.get(gtin)
@@ -94,17 +136,28 @@ class ProductTable(Mapping[str, Product]):
     def __len__(self) -> int:
         return len(self._items)
 
-    def field_by_gtin(self, name: str) -> dict[str, Any]:
-        """One field of every product that has it, without building the products."""
-        found = {}
-        for gtin, item in self._items.items():
-            value = item.get(name) if type(item) is dict else getattr(item, name)
-            if value is not None:
-                found[gtin] = value
+    def field_by_gtin(self, name: str) -> Mapping[str, Any]:
+        """One known field of every product that has it, without building the products.
+
+        Made once per table and kept (read-only: do not change it), so the checks and the
+        index of a delta's result cost what the delta changed, not the whole catalogue.
+        """
+        found = self._fields.get(name)
+        if found is None:
+            found = self._fields[name] = _field_of(self._items, name)
         return found
 
 
-def field_by_gtin(products: Mapping[str, Product], name: str) -> dict[str, Any]:
+def _field_of(items: Mapping[str, Product | dict[str, Any]], name: str) -> dict[str, Any]:
+    found = {}
+    for gtin, item in items.items():
+        value = item.get(name) if type(item) is dict else getattr(item, name)
+        if value is not None:
+            found[gtin] = value
+    return found
+
+
+def field_by_gtin(products: Mapping[str, Product], name: str) -> Mapping[str, Any]:
     """GTIN -> one field, for every product that has it, building no product that is unbuilt."""
     if isinstance(products, ProductTable):
         return products.field_by_gtin(name)

@@ -30,28 +30,23 @@ Policies, chosen for a store that must never sell from a catalogue nobody intend
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.core.gtin import gtin14, is_ascii_digits
 from kiosk.core.product import Product
 from kiosk.core.promotions import Promotion
 from kiosk.errors import CatalogueError
+from kiosk.store.catalogue_products import FIX_UPDATE, parse_products
 from kiosk.store.catalogue_records import ProductTable, field_by_gtin
 
 SCHEMA = 1
 SNAPSHOT = "snapshot"
 DELTA = "delta"
 MAX_VERSION_LENGTH = 128
-MAX_PLU_LENGTH = 8
-# Control characters garble a receipt line; lone surrogates cannot be printed or encoded at all.
-_BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 SNAPSHOT_FIELDS = frozenset({"schema", "kind", "version", "currency", "products", "promotions"})
 DELTA_FIELDS = frozenset({"schema", "kind", "version", "base", "currency", "upsert", "delete",
                           "promotions_upsert", "promotions_delete"})
-FIX_UPDATE = "Fix the update on the fleet side and send it again; nothing of it was applied."
 SEND_SNAPSHOT = "Send a full snapshot; nothing of this delta was applied."
 
 
@@ -71,12 +66,16 @@ class CatalogueState:
 
 @dataclass(frozen=True, slots=True)
 class Update:
-    """A validated update. For a snapshot, ``upsert`` and ``promotions_upsert`` are everything."""
+    """A validated update. For a snapshot, ``upsert`` and ``promotions_upsert`` are everything.
+
+    ``upsert`` holds canonical records where the fast path vouched for them
+    (:mod:`kiosk.store.catalogue_products`) and builds each Product on first access.
+    """
 
     kind: str
     version: str
     base: str | None
-    upsert: Mapping[str, Product]
+    upsert: ProductTable
     delete: tuple[str, ...] = ()
     promotions_upsert: Mapping[str, Promotion] | None = None
     promotions_delete: tuple[str, ...] = ()
@@ -133,45 +132,6 @@ def _header(data: Any, currency: str) -> tuple[str, str]:
     return kind, version
 
 
-def check_product(product: Product, vat_codes: Collection[str] | None) -> None:
-    """What the kiosk needs beyond :meth:`Product.from_dict`: a real GTIN, usable text."""
-    checked = gtin14(product.gtin)
-    if not isinstance(checked, str):
-        raise _bad(f"product {product.gtin} has a bad 'gtin'", checked.reason)
-    for lang, name in product.names.items():
-        if _BAD_TEXT.search(name) or _BAD_TEXT.search(lang):
-            raise _bad(f"product {product.gtin} has a bad name in {lang!r:.20}",
-                       "names must be text without control characters or broken Unicode")
-    if product.plu is not None and not (
-            is_ascii_digits(product.plu) and len(product.plu) <= MAX_PLU_LENGTH):
-        raise _bad(f"product {product.gtin} has a bad 'plu'",
-                   f"a PLU is 1 to {MAX_PLU_LENGTH} digits (the keypad has only digits), "
-                   f"got {product.plu!r:.20}")
-    if vat_codes is not None and product.vat not in vat_codes:
-        raise _bad(f"product {product.gtin} has VAT code {product.vat!r:.40}",
-                   f"this kiosk knows only {', '.join(sorted(vat_codes))}")
-    if product.deposit == product.gtin:
-        raise _bad(f"product {product.gtin} names itself as its deposit",
-                   "a deposit is a separate item, e.g. the bottle")
-
-
-def parse_products(items: list[Any], field: str,
-                   vat_codes: Collection[str] | None) -> dict[str, Product]:
-    """Every product validated, keyed by GTIN; a GTIN listed twice is an error."""
-    products: dict[str, Product] = {}
-    for number, item in enumerate(items):
-        try:
-            product = Product.from_dict(item)
-        except CatalogueError as exc:
-            raise _bad(f"{field}[{number}]: {exc.what}", exc.why) from None
-        check_product(product, vat_codes)
-        if product.gtin in products:
-            raise _bad(f"{field} lists GTIN {product.gtin} twice",
-                       "each product appears once in an update")
-        products[product.gtin] = product
-    return products
-
-
 def parse_promotions(items: list[Any], field: str) -> dict[str, Promotion]:
     promotions: dict[str, Promotion] = {}
     for number, item in enumerate(items):
@@ -196,16 +156,21 @@ def _ids(items: list[Any], field: str, *, gtins: bool) -> tuple[str, ...]:
     return tuple(items)
 
 
-def parse_update(data: Any, *, currency: str,
-                 vat_codes: Collection[str] | None = None) -> Update:
-    """Validate a whole update; :class:`CatalogueError` says what is wrong with it."""
+def parse_update(data: Any, *, currency: str, vat_codes: Collection[str] | None = None,
+                 known: Container[str] = ()) -> Update:
+    """Validate a whole update; :class:`CatalogueError` says what is wrong with it.
+
+    ``known``: GTINs already verified (the current catalogue's), whose check digit is not
+    computed again (see :func:`kiosk.store.catalogue_products.plain_record`).
+    """
     kind, version = _header(data, currency)
     if kind == SNAPSHOT:
-        products = parse_products(_list(data, "products", required=True), "products", vat_codes)
+        products = parse_products(_list(data, "products", required=True), "products",
+                                  vat_codes, known)
         return Update(SNAPSHOT, version, None, products, (),
                       parse_promotions(_list(data, "promotions"), "promotions"))
     base = check_version(data.get("base"), "base")
-    upsert = parse_products(_list(data, "upsert"), "upsert", vat_codes)
+    upsert = parse_products(_list(data, "upsert"), "upsert", vat_codes, known)
     delete = _ids(_list(data, "delete"), "delete", gtins=True)
     both = sorted(set(upsert) & set(delete))
     if both:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from kiosk.errors import CatalogueError
+from kiosk.store.catalogue_index import CatalogueIndex
 from kiosk.store.catalogue_update import (
     CatalogueState,
     next_state,
@@ -159,3 +160,33 @@ def test_promotions_may_name_products_that_are_not_sold() -> None:
     update["promotions"][0]["gtins"] = ["03760009999999"]
     state = next_state(CatalogueState.empty("EUR"), parse_update(update, currency="EUR"))
     assert state.promotions["yoghurt-3-for-2"].gtins == ("03760009999999",)
+
+
+def chained_delta(base: str, version: str, **changes: Any) -> dict[str, Any]:
+    return {"schema": 1, "kind": "delta", "version": version, "base": base, "currency": "EUR",
+            **changes}
+
+
+def test_deltas_after_deltas_keep_the_whole_catalogue_rules_and_the_plu_index() -> None:
+    """Each delta's result carries the PLU and deposit maps of its base forward, changed only
+    where the delta is: the rules over the whole catalogue must still see everything."""
+    state = current()
+    assert CatalogueIndex(state).by_plu("4011").gtin == APPLES
+    apples = state.products[APPLES].to_dict()
+    milk = state.products[MILK].to_dict()
+    del apples["plu"]
+    moved = next_state(state, parse_update(chained_delta(
+        "store-2026.11.1", "v2", upsert=[apples, milk | {"plu": "4011"}]), currency="EUR"))
+    index = CatalogueIndex(moved)
+    assert index.by_plu("4011").gtin == MILK
+    assert index.by_gtin(APPLES).plu is None
+    taken = parse_update(chained_delta("v2", "v3", upsert=[apples | {"plu": "4011"}]),
+                         currency="EUR")
+    with pytest.raises(CatalogueError, match=f"PLU 4011 is used by both {MILK} and {APPLES}"):
+        next_state(moved, taken)
+    orphaning = parse_update(chained_delta("v2", "v3", delete=[DEPOSIT]), currency="EUR")
+    with pytest.raises(CatalogueError, match=f"has deposit {DEPOSIT}, which is not in"):
+        next_state(moved, orphaning)
+    freed = next_state(moved, parse_update(chained_delta("v2", "v3", delete=[MILK]),
+                                           currency="EUR"))
+    assert CatalogueIndex(freed).by_plu("4011") is None
