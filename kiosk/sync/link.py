@@ -44,7 +44,6 @@ from kiosk.sync.messages import Status
 log = logging.getLogger(__name__)
 
 UNSUPPORTED_PROTOCOL = 132  # MQTT 5 CONNACK reason; paho maps a 3.1.1 broker's "1" to it too
-_WATCH_S = 0.1
 _STOP_FLUSH_S = 2.0
 
 
@@ -161,6 +160,7 @@ class MqttLink:
     def stop(self, timeout: float = 10.0) -> None:
         """Publish offline, disconnect cleanly, and end the network thread."""
         self._stopping.set()
+        self._down.set()  # wakes the watch at once
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
@@ -255,7 +255,10 @@ class MqttLink:
         Returns whether this connection was ever ready."""
         next_status = time.monotonic() + self.settings.status_interval_s
         while not self._stopping.is_set():
-            if self._down.wait(_WATCH_S) or self._switch_protocol:
+            # Sleep until something is due (a thousand simulated kiosks polling every 0.1 s
+            # left no CPU for the broker); a loss, a stop or a protocol switch wakes it early.
+            due = next_status if self._ready else min(next_status, deadline)
+            if self._down.wait(max(0.0, due - time.monotonic())) or self._switch_protocol:
                 break
             if not self._ready and time.monotonic() > deadline:
                 self.last_error = self._no_connack()
@@ -279,6 +282,7 @@ class MqttLink:
         (a 3.1.1 broker's return code 1, which paho reports as the same reason)."""
         if self.settings.protocol == "auto" and self._use_v5:
             self._switch_protocol = True
+            self._down.set()
 
     def _new_client(self) -> mqtt.Client:
         s = self.settings
