@@ -15,6 +15,7 @@ from argparse import Namespace
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from kiosk import __version__
@@ -43,6 +44,7 @@ from kiosk.core.staff import (
     StaffMember,
     check_pin,
     parse_staff_file,
+    staff_id_key,
 )
 from kiosk.device_events import DeviceEvents
 from kiosk.effect_handlers import EffectHandlers
@@ -51,11 +53,13 @@ from kiosk.hw.factory import Devices, SimulatorOptions, build_devices, describe
 from kiosk.hw.terminal import TerminalReport
 from kiosk.loop import DurableWriteFailed, EventLoop
 from kiosk.store.catalogue import CatalogueMirror
+from kiosk.store.suspended_sales import FILE as SUSPENDED_FILE
+from kiosk.store.suspended_sales import SuspendedSales
 from kiosk.store.writer import JournalWriter
-from kiosk.sync.catalogue_events import SyncSettings
-from kiosk.sync.catalogue_sync import CatalogueSync
-from kiosk.sync.messages import Status
-from kiosk.sync.service import SyncService
+
+if TYPE_CHECKING:  # the MQTT link is imported when it is enabled (_start_sync): not at start
+    from kiosk.sync.messages import Status
+    from kiosk.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 JOURNAL_FILE = "journal.sqlite3"
@@ -117,6 +121,9 @@ def session_context(cfg: KioskConfig, catalogue: CatalogueMirror, roles: Roles) 
         payment_timeout=timedelta(seconds=sale.payment_timeout_s),
         print_timeout=timedelta(seconds=sale.print_timeout_s),
         idle_timeout=timedelta(seconds=sale.idle_timeout_s),
+        accessible_time_factor=cfg.ui.accessible_time_factor,
+        accessible_by_default=cfg.ui.large_text or cfg.ui.high_contrast or cfg.ui.speech,
+        max_suspended=sale.max_suspended,
     )
 
 
@@ -153,6 +160,7 @@ class Kiosk:
         self.writer = JournalWriter(self.data_dir / JOURNAL_FILE)
         self.writer.start()
         self._closers.append(self.writer.close)
+        self.suspended = SuspendedSales(self.data_dir / SUSPENDED_FILE)
         self.ctx = session_context(cfg, self.catalogue, self.roles)
         self.device_events = DeviceEvents(self._post, self.clock)
         self.devices: Devices = build_devices(cfg.devices, data_dir=self.data_dir,
@@ -166,7 +174,8 @@ class Kiosk:
             clock=self.clock, header=ReceiptHeader(cfg.store.name, cfg.store.address,
                                                    cfg.store.vat_number),
             tz=self.ctx.timezone, columns=cfg.devices.printer.layout_columns(),
-            show=self.messages.append, qr_template=cfg.devices.printer.receipt_qr, say=self.say)
+            show=self.messages.append, qr_template=cfg.devices.printer.receipt_qr, say=self.say,
+            suspended=self.suspended)
         self.loop = EventLoop(self._initial_session(), lambda s, e: step(s, e, self.ctx),
                               handlers.table(), on_failure=self._durable_failed)
         handlers.show_light(self.loop.session)  # SetLight comes only on a change: light it now
@@ -189,6 +198,11 @@ class Kiosk:
 
     def _start_sync(self, cfg: KioskConfig) -> SyncService:
         """The MQTT link (kiosk.sync): outbox delivery, retained status, signed commands."""
+        from kiosk.sync.catalogue_events import SyncSettings  # noqa: PLC0415 - see the imports
+        from kiosk.sync.catalogue_sync import CatalogueSync  # noqa: PLC0415
+        from kiosk.sync.service import SyncService  # noqa: PLC0415
+        from kiosk.sync.staff_sync import StaffSync  # noqa: PLC0415
+
         sync = SyncService(cfg.mqtt, store=cfg.store.store_id, kiosk=cfg.store.kiosk_id,
                            resolve=cfg.resolve, data_dir=self.data_dir, writer=self.writer,
                            post=self._post, status=self._mqtt_status, clock=self.clock)
@@ -201,6 +215,9 @@ class Kiosk:
             trusted=sync.trusted.current, state_file=self.data_dir / "catalogue-sync.json",
             clock=self.clock, kick=sync.kick,
             on_change=lambda: self._catalogue_changed(sync))
+        StaffSync(link=sync.link, writer=self.writer, store=cfg.store.store_id, roles=self.roles,
+                  path=cfg.resolve(cfg.staff.file), trusted=sync.trusted.current,
+                  on_change=self._staff_pushed, clock=self.clock, kick=sync.kick)
         catalogue_sync.start()
         sync.start()
         self._closers.append(sync.stop)
@@ -209,6 +226,13 @@ class Kiosk:
                  f"{sync.settings.username}{' over TLS' if sync.settings.tls else ''}")
         return sync
 
+    def _staff_pushed(self, members: dict[str, StaffMember]) -> None:
+        """A signed staff file was written and read back (writer thread): the PIN pad checks
+        the new members from its next PIN on; whoever is signed in stays until they leave."""
+        self.staff = members
+        self.say(f"staff: a pushed staff file replaced {self.config.staff.file} "
+                 f"({len(members)} members)")
+
     def _catalogue_changed(self, sync: SyncService) -> None:
         """A pushed catalogue was applied (sync thread): new promotions for the next pricing."""
         self.ctx = dataclasses.replace(self.ctx, promotions=self.catalogue.promotions)
@@ -216,6 +240,8 @@ class Kiosk:
 
     def _mqtt_status(self) -> Status:
         """The retained status: called on the MQTT thread, reads immutable values only."""
+        from kiosk.sync.messages import Status  # noqa: PLC0415 - only with the MQTT link
+
         health = {name: {"ok": h.ok, "detail": h.detail, "simulated": h.simulated}
                   for name, h in self.devices.health().items()}
         return Status(True, __version__, self.catalogue.version, health,
@@ -238,8 +264,9 @@ class Kiosk:
         journal = self.writer.submit(lambda j: (j.next_sale_number(), j.open_basket())).result()
         number, basket = journal
         down = self._devices_down()
+        held = self.suspended.waiting(self.writer, self.say)
         if basket is None:
-            return new_session(self.ctx, number, devices_down=down)
+            return new_session(self.ctx, number, devices_down=down, suspended=held)
         data = basket.payload
         try:
             attempts = self.writer.submit(lambda j: j.payment_attempts(basket.sale_id)).result()
@@ -250,14 +277,14 @@ class Kiosk:
                 started_at=datetime.fromisoformat(data["started_at"]),
                 at=datetime.fromisoformat(data["at"]), age_approved=data["age_approved"],
                 member=data["member"], next_attempt=data["next_attempt"],
-                unanswered=_unanswered(attempts), devices_down=down)
+                unanswered=_unanswered(attempts), devices_down=down, suspended=held)
         except (KioskError, KeyError, TypeError, ValueError) as exc:
             reason = f"not restorable: {exc}"
             self.writer.submit(lambda j: j.void_basket(at=self.clock(), reason=reason)).result()
             self.say(f"open basket of sale {basket.sale_id} could not be restored ({exc}); "
                      "voided with a record")
             return new_session(self.ctx, self.writer.submit(
-                lambda j: j.next_sale_number()).result(), devices_down=down)
+                lambda j: j.next_sale_number()).result(), devices_down=down, suspended=held)
         self.say(f"open basket of sale {basket.sale_id} restored "
                  f"({len(session.lines)} lines, state {session.state})")
         return session
@@ -338,8 +365,8 @@ class Kiosk:
         result = check_pin(self.staff, staff_id, pin, attempts=self.pin_attempts,
                            at=self.clock(), policy=self.lockout)
         self.pin_attempts = result.attempts
-        if result.newly_locked:
-            self._post_alert("pin-lockout", {"staff_id": staff_id})
+        if result.newly_locked:  # the id as the kiosk records ids (kiosk.core.staff)
+            self._post_alert("pin-lockout", {"staff_id": staff_id_key(staff_id)})
         return result
 
     def _post_alert(self, kind: str, detail: dict[str, str]) -> None:

@@ -391,6 +391,7 @@ class SaleConfig(_Section):
     idle_timeout_s: int = Field(default=90, ge=10)  # an untouched basket calls staff
     max_quantity_per_line: int = Field(default=99, ge=1)
     max_items_per_sale: int = Field(default=200, ge=1)
+    max_suspended: int = Field(default=5, ge=0, le=50)  # suspended sales kept for recall
     quick_picks: tuple[str, ...] = ()
     category_hours: dict[str, str] = {}
 
@@ -420,8 +421,10 @@ class UiConfig(_Section):
     high_contrast: bool = False
     speech: bool = False
     speech_command: str = "espeak-ng"  # spoken guidance; off (said in the log) when absent
+    audio: bool = True  # the kiosk has a loudspeaker: spoken guidance is offered only then
+    speech_wav_dir: str = ""  # write each spoken sentence to a WAV here instead of playing it
     message_s: float = Field(default=6.0, gt=0, le=60)  # a screen message stays this long
-    accessible_time_factor: float = Field(default=2.0, ge=1, le=10)  # messages, look-up panel
+    accessible_time_factor: float = Field(default=2.0, ge=1, le=10)  # every shopper timeout
     lookup_timeout_s: float = Field(default=60.0, gt=0, le=600)  # look-up panel closes itself
 
     def window_size(self) -> tuple[int, int]:

@@ -22,11 +22,13 @@ from kiosk.core.light_signals import light_pattern
 from kiosk.core.product import ProductLookup
 from kiosk.core.receipt import DEFAULT_QR, ReceiptHeader
 from kiosk.core.session_model import Session
+from kiosk.errors import JournalError
 from kiosk.hw.factory import Devices
 from kiosk.hw.printer_check import PrinterNotice
 from kiosk.hw.printer_receipts import ReceiptDesk, ReceiptSetup
 from kiosk.store.journal import Journal
 from kiosk.store.stock import StockMove
+from kiosk.store.suspended_sales import SuspendedSales, recall_action_id
 from kiosk.store.writer import JournalWriter
 
 log = logging.getLogger(__name__)
@@ -39,8 +41,10 @@ class EffectHandlers:
                  post: Callable[[object], None], clock: Clock, header: ReceiptHeader,
                  tz: tzinfo, columns: int, show: Callable[[fx.ShowMessage], None],
                  qr_template: str = DEFAULT_QR,
-                 say: Callable[[str], None] = log.info) -> None:
+                 say: Callable[[str], None] = log.info,
+                 suspended: SuspendedSales | None = None) -> None:
         self.writer = writer
+        self.suspended = suspended  # the list staff recall suspended sales from
         self.devices = devices
         self.catalogue = catalogue
         self.post = post
@@ -61,6 +65,8 @@ class EffectHandlers:
             fx.RecordPaymentAttempt: self.record_payment,
             fx.JournalBasket: self.journal_basket,
             fx.RecordStaffAction: self.record_staff_action,
+            fx.SuspendSale: self.suspend_sale,
+            fx.RecallSale: self.recall_sale,
             fx.PublishEvent: self.publish_event,
             fx.StartPayment: self.start_payment,
             fx.CancelPayment: self.cancel_payment,
@@ -109,6 +115,36 @@ class EffectHandlers:
         detail = {"sale_id": effect.sale_id, **effect.detail}
         return self.writer.submit(Journal.record_staff_action, action_id, effect.staff_id,
                                   effect.action, at=effect.at, detail=detail)
+
+    def suspend_sale(self, effect: fx.SuspendSale) -> Future[Any]:
+        """The list entry first, then the record that closes the basket (suspended_sales)."""
+        sale, held, kept = effect.sale, effect.held, self._suspended()
+        payload = {**sale.to_dict(), "held": held.to_dict()}
+
+        def job(journal: Journal) -> object:
+            kept.add(held)
+            return journal.record_sale(sale.sale_id, sale.sale_number, payload,
+                                       at=sale.completed_at)
+        return self.writer.submit(job)
+
+    def recall_sale(self, effect: fx.RecallSale) -> Future[Any]:
+        """The recall's record first (once per suspended sale), then off the list."""
+        kept = self._suspended()
+        detail = {"sale_id": effect.sale_id, "from_sale_id": effect.held_sale_id}
+
+        def job(journal: Journal) -> object:
+            committed = journal.record_staff_action(
+                recall_action_id(effect.held_sale_id), effect.staff_id, "sale-recalled",
+                at=effect.at, detail=detail)
+            kept.remove(effect.held_sale_id)
+            return committed
+        return self.writer.submit(job)
+
+    def _suspended(self) -> SuspendedSales:
+        if self.suspended is None:
+            raise JournalError("cannot suspend or recall a sale",
+                               "this kiosk was started without its list of suspended sales")
+        return self.suspended
 
     def publish_event(self, effect: fx.PublishEvent) -> None:
         """Alerts are chained records the journal queues on ``events``; the loop does not wait."""

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from kiosk.core.basket import Line
 from kiosk.core.money import Money
 from kiosk.core.sale import Sale, StaffAction, line_to_dict
+from kiosk.core.suspended import SuspendedSale
 
 # Every ShowMessage key the session emits, for the screens to translate (a test holds the
 # session to this list). Sentences from the core travel in ``params["reason"]``.
@@ -31,7 +32,7 @@ MESSAGE_KEYS = frozenset({
     "follow-terminal", "present-card", "cancelling-payment", "payment-declined",
     "payment-cancelled", "payment-unknown", "paid", "change-due", "receipt-qr", "take-receipt",
     "help-coming", "assisted", "closing-after-sale", "card-unavailable", "out-of-order",
-    "sale-cancelled",
+    "sale-cancelled", "sale-suspended", "sale-recalled",
 })
 
 # Every PublishEvent kind: the alerts the store sees on MQTT ``.../events``.
@@ -42,6 +43,7 @@ ALERT_KINDS = frozenset({
     "receipt-failed", "device-failure", "device-recovered", "out-of-order", "in-service",
     "printer-paper-low", "printer-paper-ok",  # from the printer's status, not the session
     "locked", "unlocked", "lock-pending", "lock-cancelled",
+    "pin-lockout",  # from the PIN pad (kiosk.core.staff.check_pin), raised by the shell
 })
 
 
@@ -132,6 +134,31 @@ class RecordStaffAction(Effect):
     @classmethod
     def of(cls, record: StaffAction, sale_id: str | None) -> RecordStaffAction:
         return cls(record.staff_id, record.action, record.at, sale_id, record.detail)
+
+
+@dataclass(frozen=True, slots=True)
+class SuspendSale(Effect):
+    """Commit the ``suspended`` sale record (it closes the open basket) and keep ``held`` in
+    the kiosk's list of suspended sales, from which staff recall it."""
+
+    durable: ClassVar[bool] = True
+    sale: Sale
+    held: SuspendedSale
+
+
+@dataclass(frozen=True, slots=True)
+class RecallSale(Effect):
+    """Audit the recall of ``held_sale_id`` into sale ``sale_id`` and take it off the list.
+
+    Its record id is derived from ``held_sale_id`` alone, so a suspended sale can be recalled
+    once only, whatever retries or restarts happen.
+    """
+
+    durable: ClassVar[bool] = True
+    held_sale_id: str
+    sale_id: str
+    staff_id: str
+    at: datetime
 
 
 # --- devices -----------------------------------------------------------------------------------

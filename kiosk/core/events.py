@@ -82,6 +82,15 @@ class LineVoided(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class AccessibilityChosen(Event):
+    """The shopper turned accessibility mode on or off (large text, high contrast, speech):
+    while it is on, every timeout the shopper faces lasts ``accessible_time_factor`` longer.
+    Like the language, it lasts until the sale ends."""
+
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
 class PayPressed(Event):
     """The shopper asked to pay by card."""
 
@@ -193,6 +202,23 @@ class CashTaken(Event):
 class SaleCancelled(Event):
     staff_id: str
     reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SaleSuspended(Event):
+    """Staff set the open basket aside (the shopper went to fetch something, forgot their
+    wallet): the sale ends as a suspended record and the lane is free for the next shopper."""
+
+    staff_id: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SaleRecalled(Event):
+    """Staff brought a sale suspended on this kiosk back: ``sale_id`` is the suspended one."""
+
+    staff_id: str
+    sale_id: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,7 @@ class ZReport:
     currency: str
     completed: int
     voided: int
+    suspended: int  # set aside by staff; a recalled one is counted again as its new sale
     items: int
     first_sale: int | None
     last_sale: int | None
@@ -120,13 +121,15 @@ def build_z_report(sales: Sequence[Mapping[str, Any]], staff_actions: Sequence[M
         if _field(sale, "currency", str) != currency:
             raise ReportError(f"sale {sale.get('sale_id')} is in {sale.get('currency')}",
                               f"this kiosk's day is reported in {currency}")
+    statuses = Counter(_field(s, "status", str) for s in sales)
     done = [s for s in sales if _field(s, "status", str) == "completed"]
     numbers = [_field(s, "sale_number", int) for s in sales]
     discounts = sum(_field(d, "amount", int) for s in done for d in _field(s, "discounts", list))
     payments = list(_payments(sales))
     return ZReport(
         store_id=store_id, kiosk_id=kiosk_id, day=day, currency=currency,
-        completed=len(done), voided=len(sales) - len(done),
+        completed=len(done), suspended=statuses["suspended"],
+        voided=len(sales) - len(done) - statuses["suspended"],
         items=sum(_field(s, "item_count", int) for s in done),
         first_sale=min(numbers, default=None), last_sale=max(numbers, default=None),
         gross=Money(sum(_field(s, "total", int) for s in done), currency),
@@ -161,6 +164,7 @@ def z_document(report: ZReport, *, printed_at: str) -> Document:
         Text(f"{report.store_id} / {report.kiosk_id}", Align.CENTER),
         Pair("Day", report.day.isoformat()), Pair("Printed", printed_at), Rule(),
         Pair("Completed sales", str(report.completed)), Pair("Voided sales", str(report.voided)),
+        Pair("Suspended sales", str(report.suspended)),
         Pair("Sale numbers", span), Pair("Items sold", str(report.items)),
         Pair("Discounts given", report.discounts.decimal_str()),
         Pair(f"TAKINGS {report.currency}", report.gross.decimal_str(), bold=True), Rule(),

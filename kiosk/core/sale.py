@@ -36,6 +36,7 @@ SCHEMA_VERSION = 1
 class SaleStatus(StrEnum):
     COMPLETED = "completed"
     VOIDED = "voided"  # cancelled by staff, or abandoned; nothing was paid
+    SUSPENDED = "suspended"  # set aside by staff, nothing paid; may be recalled into a new sale
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from typing import Any
 from kiosk.core import events as ev
 from kiosk.core.effects import Effect, JournalBasket, SetLight
 from kiosk.core.light_signals import light_pattern
+from kiosk.core.session_access import on_accessibility_chosen
 from kiosk.core.session_guards import reject
 from kiosk.core.session_items import (
     on_code_keyed_in,
@@ -79,6 +80,7 @@ from kiosk.core.session_payment import (
     on_payment_started,
 )
 from kiosk.core.session_receipt import on_receipt_done, on_receipt_failed, on_reprint
+from kiosk.core.session_suspend import on_sale_recalled, on_sale_suspended
 from kiosk.core.session_upkeep import on_device_health, on_sale_cancelled, on_tick
 
 __all__ = [
@@ -106,6 +108,9 @@ HANDLERS: dict[type[ev.Event], Handler] = {
     ev.PaymentResolved: on_payment_resolved,
     ev.CashTaken: on_cash_taken,
     ev.SaleCancelled: on_sale_cancelled,
+    ev.SaleSuspended: on_sale_suspended,
+    ev.SaleRecalled: on_sale_recalled,
+    ev.AccessibilityChosen: on_accessibility_chosen,
     ev.ReceiptDone: on_receipt_done,
     ev.ReceiptFailed: on_receipt_failed,
     ev.ReprintRequested: on_reprint,
@@ -126,7 +131,7 @@ PEOPLE = (
     ev.QuantityChanged, ev.LineVoided, ev.PriceOverridden, ev.AgeApproved, ev.AgeRefused,
     ev.PayPressed, ev.CancelPaymentPressed, ev.PaymentResolved, ev.CashTaken,
     ev.SaleCancelled, ev.ReprintRequested, ev.HelpPressed, ev.HelpCancelled, ev.StaffUnlocked,
-    ev.HelpHeld,
+    ev.HelpHeld, ev.SaleSuspended, ev.SaleRecalled, ev.AccessibilityChosen,
 )
 
 

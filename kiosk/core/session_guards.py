@@ -22,6 +22,7 @@ from kiosk.core.staff import Permission
 PERMISSION_TEXT = {
     Permission.APPROVE_AGE: "approve age-restricted items",
     Permission.VOID_LINE: "remove items",
+    Permission.SUSPEND_SALE: "suspend or recall sales",
     Permission.RESOLVE_PAYMENT: "resolve payments",
     Permission.KEY_IN_CODE: "key in codes",
     Permission.REPRINT: "reprint receipts",

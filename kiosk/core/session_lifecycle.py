@@ -2,7 +2,8 @@
 
 Sale numbers: the shell starts the session with the next number from the journal. A number
 is *consumed* once the sale has been journaled (its first basket change): from then on the
-sale ends as a completed or a voided record and the next sale takes the next number, so the
+sale ends as a completed, voided or suspended record and the next sale takes the next
+number, so the
 central side sees every number exactly once. A sale that never held an item (a shopper chose
 a language and walked away) consumes nothing and the next shopper gets the same number.
 """
@@ -35,6 +36,7 @@ from kiosk.core.session_model import (
     SessionContext,
     SessionState,
 )
+from kiosk.core.suspended import SuspendedSale
 
 
 def empty_basket(currency: str) -> PricedBasket:
@@ -43,21 +45,25 @@ def empty_basket(currency: str) -> PricedBasket:
 
 
 def new_session(ctx: SessionContext, sale_number: int, *,
-                devices_down: Mapping[str, str] | None = None) -> Session:
-    """The idle kiosk, ready for sale ``sale_number`` (the journal's next number)."""
+                devices_down: Mapping[str, str] | None = None,
+                suspended: Sequence[SuspendedSale] = ()) -> Session:
+    """The idle kiosk, ready for sale ``sale_number`` (the journal's next number), with the
+    sales suspended on it (the shell keeps that list across restarts)."""
     if sale_number < 1:
         raise ValueError(f"sale numbers start at 1, got {sale_number}")
     down = dict(devices_down or {})
     phase = S.OUT_OF_ORDER if ctx.blocking(down) else S.ATTRACT
     return Session(sale_number=sale_number, basket=empty_basket(ctx.currency), phase=phase,
-                   language=ctx.default_language, devices_down=down)
+                   language=ctx.default_language, devices_down=down,
+                   suspended=tuple(suspended), accessible=ctx.accessible_by_default)
 
 
 def restore_session(ctx: SessionContext, *, sale_number: int, lines: Sequence[Line],
                     links: Sequence[tuple[int, int]], started_at: datetime, at: datetime,
                     age_approved: int = 0, member: str | None = None, next_attempt: int = 1,
                     unanswered: tuple[str, Money] | None = None,
-                    devices_down: Mapping[str, str] | None = None) -> Session:
+                    devices_down: Mapping[str, str] | None = None,
+                    suspended: Sequence[SuspendedSale] = ()) -> Session:
     """The open basket journaled before a restart (``at`` is the snapshot's time).
 
     ``unanswered`` is a payment attempt the journal shows as sent with no answer: the sale
@@ -67,7 +73,7 @@ def restore_session(ctx: SessionContext, *, sale_number: int, lines: Sequence[Li
     be priced, ValueError when they are inconsistent; the shell then voids the basket with a
     record.
     """
-    base = new_session(ctx, sale_number, devices_down=devices_down)
+    base = new_session(ctx, sale_number, devices_down=devices_down, suspended=suspended)
     ids = {line.line_id for line in lines}
     broken = [link for link in links if not set(link) <= ids]
     if broken:
@@ -165,7 +171,8 @@ def next_sale(session: Session, ctx: SessionContext, at: datetime,
         effects.append(PublishEvent("locked", {"by": locked_by}))
     consumed = session.started_at is not None
     number = session.sale_number + 1 if consumed else session.sale_number
-    fresh = new_session(ctx, number, devices_down=session.devices_down)
+    fresh = new_session(ctx, number, devices_down=session.devices_down,
+                        suspended=session.suspended)
     fresh = replace(fresh, overlays=tuple(overlays), locked_by=locked_by, phase_since=at,
                     last_activity=at, last_sale_id=session.last_sale_id,
                     last_paid_attempt=session.last_paid_attempt)

@@ -27,6 +27,7 @@ from kiosk.core.promotions import Promotion
 from kiosk.core.rules import SaleRules
 from kiosk.core.sale import PaymentRecord, Sale, StaffAction
 from kiosk.core.staff import DEFAULT_ROLES, Permission, Roles
+from kiosk.core.suspended import SuspendedSale
 
 
 class SessionState(StrEnum):
@@ -83,6 +84,9 @@ class SessionContext:
     payment_timeout: timedelta = timedelta(seconds=180)
     idle_timeout: timedelta = timedelta(seconds=90)
     required_devices: frozenset[str] = frozenset({CAMERA, TERMINAL})
+    accessible_time_factor: float = 2.0  # [ui]: shopper-facing timeouts in accessibility mode
+    accessible_by_default: bool = False  # [ui]: the store turned accessibility on for all
+    max_suspended: int = 5  # [sale]: suspended sales a kiosk keeps for recall
 
     def __post_init__(self) -> None:
         minor_units(self.currency)
@@ -93,6 +97,16 @@ class SessionContext:
         if self.default_language not in self.languages:
             raise ValueError(f"default language {self.default_language!r} is not one of "
                              f"{self.languages}")
+        if not 1 <= self.accessible_time_factor <= 10:
+            raise ValueError("accessible_time_factor must be 1 to 10, got "
+                             f"{self.accessible_time_factor}")
+        if self.max_suspended < 0:
+            raise ValueError(f"max_suspended must be 0 or more, got {self.max_suspended}")
+
+    def shopper_timeout(self, session: Session, base: timedelta) -> timedelta:
+        """A timeout the shopper faces (an empty basket left, the receipt screen, the card
+        terminal), lengthened while the shopper has accessibility mode on."""
+        return base * self.accessible_time_factor if session.accessible else base
 
     def sale_id(self, sale_number: int) -> str:
         """The sale's id: the same on every retry, so the central store can deduplicate."""
@@ -149,8 +163,9 @@ class Session:
 
     ``links`` pairs a line with the deposit line that follows it (parent id, deposit id).
     ``started_at`` is set by the first basket change: from then on the sale exists in the
-    journal and ends as a completed or voided record, never silently. ``devices_down`` maps
-    each failed device to its detail.
+    journal and ends as a completed, voided or suspended record, never silently.
+    ``devices_down`` maps each failed device to its detail. ``suspended`` outlives the sale
+    (the kiosk's list); ``accessible`` does not.
     """
 
     sale_number: int
@@ -178,6 +193,8 @@ class Session:
     lock_pending: str | None = None  # who asked for a lock that waits for the sale to end
     locked_by: str | None = None
     devices_down: Mapping[str, str] = field(default_factory=dict)
+    accessible: bool = False  # the shopper's accessibility mode, for this sale
+    suspended: tuple[SuspendedSale, ...] = ()  # set aside on this kiosk, oldest first
 
     @property
     def state(self) -> SessionState:

@@ -288,6 +288,6 @@ def payment_timeout(session: Session, ctx: SessionContext, at: datetime) -> Outc
     """No answer from the terminal in time: unknown, never assumed declined."""
     current = session.in_flight
     if (session.phase is S.PAYMENT and current is not None and current.outcome is None
-            and at - current.started_at >= ctx.payment_timeout):
+            and at - current.started_at >= ctx.shopper_timeout(session, ctx.payment_timeout)):
         return _unknown(session, ctx, current, at, "no answer from the terminal in time")
     return None

@@ -71,7 +71,7 @@ def receipt_timers(session: Session, ctx: SessionContext, at: datetime) -> Outco
     if session.phase is S.PAID and at - since >= ctx.print_timeout:
         return _unprinted(session, at, "no answer from the printer")
     if (session.phase is S.RECEIPT and session.top is not S.HELP
-            and at - since >= ctx.receipt_timeout):
+            and at - since >= ctx.shopper_timeout(session, ctx.receipt_timeout)):
         fresh, effects = next_sale(session, ctx, at)
         return Outcome(fresh, effects)
     return None

@@ -108,7 +108,7 @@ def _idle_timer(session: Session, ctx: SessionContext, at: datetime) -> Outcome 
     """A shopper who chose a language (or emptied the basket) and left: back to attract."""
     last = session.last_activity
     if (session.phase is S.SCANNING and not session.lines and not session.overlays
-            and last is not None and at - last >= ctx.idle_timeout):
+            and last is not None and at - last >= ctx.shopper_timeout(session, ctx.idle_timeout)):
         ended, effects = void_sale(session, ctx, at, "abandoned with an empty basket")
         return Outcome(ended, effects)
     return None

@@ -8,6 +8,13 @@ PINs are short, so the hash must be slow and memory-hard: scrypt, salted per mem
 hashes already in a staff file (each hash carries its own parameters). Comparison is constant
 time. A keypad is easy to brute-force, hence the lockout: after ``max_attempts`` wrong PINs
 within ``window`` the keypad refuses every PIN, right or wrong, until ``locked_until``.
+
+Staff ids are case-insensitive, and one rule makes them so: an id is normalised where it
+enters (:func:`staff_id_key`: the staff file when it is read, the id given to
+:func:`check_pin`), so the kiosk stores, compares and records only the lower-case form. A badge
+prints ``A01`` (kiosk QR codes are upper case so a person can type one back), the PIN pad's
+keyboard types ``a01``, the staff file may say either: all three are member ``a01`` and the
+journal says ``a01``.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,6 +43,8 @@ MIN_SALT_BYTES = 16
 HASH_BYTES = 32
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 12
+STAFF_ID_MAX = 32
+_STAFF_ID = re.compile(rf"[a-z0-9._-]{{1,{STAFF_ID_MAX}}}")
 
 
 class StaffError(KioskError, ValueError):
@@ -46,6 +56,7 @@ class Permission(StrEnum):
 
     APPROVE_AGE = "approve_age"
     VOID_LINE = "void_line"
+    SUSPEND_SALE = "suspend_sale"  # set a basket aside for later, and recall it
     RESOLVE_PAYMENT = "resolve_payment"
     KEY_IN_CODE = "key_in_code"
     REPRINT = "reprint"
@@ -89,10 +100,26 @@ class Roles:
 
 
 DEFAULT_ROLES = Roles.from_config({
-    "attendant": ("approve_age", "void_line", "resolve_payment", "key_in_code", "reprint"),
+    "attendant": ("approve_age", "void_line", "resolve_payment", "key_in_code", "reprint",
+                  "suspend_sale"),
     "supervisor": ("approve_age", "void_line", "resolve_payment", "key_in_code", "reprint",
-                   "override_price", "cancel_sale", "reports", "refund"),
+                   "suspend_sale", "override_price", "cancel_sale", "reports", "refund"),
 })
+
+
+def staff_id_key(staff_id: str) -> str:
+    """The one form of a staff id the kiosk keeps: trimmed and lower case (module docstring)."""
+    return staff_id.strip().lower()
+
+
+def staff_id_problem(staff_id: str) -> str | None:
+    """Why ``staff_id`` (already normalised) cannot be a staff id, or None. The set is what a
+    badge can carry (kiosk.core.kioskqr, folded to lower case) and the length what a badge and
+    the pad hold."""
+    if _STAFF_ID.fullmatch(staff_id):
+        return None
+    return (f"a staff id is 1 to {STAFF_ID_MAX} letters, digits, '.', '_' or '-', "
+            "so that it fits on a badge")
 
 
 def pin_problem(pin: str) -> str | None:
@@ -240,7 +267,7 @@ def check_pin(staff: Mapping[str, StaffMember], staff_id: str, pin: str, *,
     if until is not None and at < until:
         return PinCheck(False, attempts, reason=(
             f"Too many wrong PINs. The keypad is locked until {until:%H:%M:%S} UTC."))
-    member = staff.get(staff_id)
+    member = staff.get(staff_id_key(staff_id))
     matched = verify_pin(pin, member.pin_hash if member else _DUMMY)
     if member is not None and matched:
         return PinCheck(True, PinAttempts(), member=member)  # a right PIN clears the count
@@ -255,7 +282,8 @@ def parse_staff_file(data: Any, roles: Roles) -> dict[str, StaffMember]:
     """Read the staff file's JSON (already loaded): ``{"staff": [{"id", "name", "role", "pin"}]}``.
 
     Every entry is checked, so a typo in one member stops start-up with its id rather than
-    locking that person out at the till.
+    locking that person out at the till. Ids are keyed by :func:`staff_id_key`, so ``A01`` and
+    ``a01`` in one file are the same person twice, which is refused.
     """
     entries = data.get("staff") if isinstance(data, dict) else None
     if not isinstance(entries, list):
@@ -278,6 +306,9 @@ def _staff_entry(entry: Any, index: int, roles: Roles) -> StaffMember:
     where = f"staff entry {index}" if not isinstance(staff_id, str) else f"staff {staff_id!r}"
     if not (isinstance(staff_id, str) and staff_id and isinstance(name, str)):
         raise StaffError(f"{where} has no usable 'id' or 'name'", "they must be non-empty text")
+    problem = staff_id_problem(staff_id_key(staff_id))
+    if problem:
+        raise StaffError(f"{where} has an id that cannot be used", problem)
     if not (isinstance(role, str) and roles.exists(role)):
         raise StaffError(f"{where} has an unknown role {role!r}",
                          f"the configured roles are {sorted(roles.permissions)}")
@@ -287,4 +318,4 @@ def _staff_entry(entry: Any, index: int, roles: Roles) -> StaffMember:
         pin_hash = parse_pin_hash(pin)
     except StaffError as exc:
         raise StaffError(f"{where}: {exc.what}", exc.why) from None
-    return StaffMember(staff_id, name, role, pin_hash)
+    return StaffMember(staff_id_key(staff_id), name, role, pin_hash)

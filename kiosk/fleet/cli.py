@@ -5,6 +5,8 @@
   keygen     make the fleet's Ed25519 signing key (the public half goes into kiosk configs)
   push       sign and publish a catalogue (full, or the delta from a previous version) to one
              store, several or all; optionally to a share of kiosks first, then the rest
+  push-staff sign and publish a store's staff file (ids, roles, scrypt PIN hashes); every
+             kiosk of the store verifies, writes and reloads it, and answers
   status     one line per kiosk: online, last seen, versions, pending acks, alerts
   collect    store every kiosk's sales, stock, events and acks in a central SQLite database
   report     sales by day, hour, product, kiosk, payment method; best sellers; peak hours;
@@ -30,7 +32,7 @@ from kiosk.fleet import catgen
 from kiosk.store.catalogue_update import parse_update
 from kiosk.sync.messages import MessageRejected, parse_time
 
-from . import collect, keys, report, simulate
+from . import collect, keys, push_staff, report, simulate
 from . import publication as pub
 from .acks import AckWatcher
 from .broker_client import BrokerSettings, FleetClient, add_broker_arguments
@@ -52,6 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     keygen = sub.add_parser("keygen", help="make the fleet signing key")
     keygen.add_argument("--out", type=Path, default=Path("fleet.key"))
     _push_parser(sub)
+    staff = sub.add_parser("push-staff", help="sign and publish a store's staff file")
+    staff.add_argument("file", type=Path, help='{"staff": [{"id", "name", "role", "pin"}]} with '
+                       "scrypt PIN hashes")
+    staff.add_argument("--key", type=Path, required=True, help="the fleet's private key")
+    staff.add_argument("--store", action="append", default=[], help="repeatable")
+    staff.add_argument("--wait", type=float, default=0.0,
+                       help="wait this many seconds for every kiosk's answer and list them")
+    add_broker_arguments(staff)
     status = sub.add_parser("status", help="a table of kiosks")
     status.add_argument("--store", action="append", default=[])
     status.add_argument("--db", type=Path, help="the collector's database (acks, alerts)")
@@ -127,6 +137,16 @@ def _push(args: argparse.Namespace) -> int:
         return Pusher(client, watcher, plan).run()
 
 
+def _push_staff(args: argparse.Namespace) -> int:
+    staff = push_staff.StaffFile.load(args.file)
+    key = keys.SigningKey.load(args.key)
+    answers = push_staff.Answers()
+    with FleetClient(BrokerSettings.from_args(args), name="kiosk-fleet-push-staff",
+                     handler=answers.on_message) as client:
+        return push_staff.push_staff(client, answers, staff, key, tuple(args.store),
+                                     wait_s=args.wait)
+
+
 def _status(args: argparse.Namespace) -> int:
     with FleetClient(BrokerSettings.from_args(args), name="kiosk-fleet-status") as client:
         filters = [f for s in args.store or ["+"] for f in retained_filters(s)]
@@ -175,6 +195,7 @@ def _collect(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": lambda args: _check(args.file, args.currency), "keygen": _keygen, "push": _push,
+    "push-staff": _push_staff,
     "status": _status, "collect": _collect, "report": _report, "simulate": simulate.main,
 }
 

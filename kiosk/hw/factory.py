@@ -17,7 +17,6 @@ from types import MappingProxyType
 from kiosk.config import REPO_CONFIG, DevicesConfig, LightConfig, PrinterConfig, TerminalConfig
 from kiosk.errors import DeviceError
 from kiosk.hw.camera import Scanner, build_scanner
-from kiosk.hw.concert.driver import ConcertTerminal
 from kiosk.hw.health import (
     CAMERA,
     DEVICE_NAMES,
@@ -46,7 +45,6 @@ from kiosk.hw.terminal import (
     real_terminal,
 )
 from kiosk.hw.terminal_sim import SimulatedTerminal
-from kiosk.hw.zvt.driver import ZvtTerminal
 
 RECEIPTS_DIR = "receipts"
 
@@ -131,9 +129,22 @@ def _printer(cfg: PrinterConfig, data_dir: Path, post: Post, sim: SimulatorOptio
     devices.sources[PRINTER] = f"{where}, profile {cfg.profile}"  # health tells the paper
 
 
-# The protocol drivers a real terminal can use (devices.terminal.protocol).
-PROTOCOL_DRIVERS: Mapping[str, Driver] = MappingProxyType({"zvt": ZvtTerminal,
-                                                           "concert": ConcertTerminal})
+def _zvt(settings: TerminalSettings, post: Post) -> PaymentTerminal:
+    from kiosk.hw.zvt.driver import ZvtTerminal  # noqa: PLC0415 - see PROTOCOL_DRIVERS
+
+    return ZvtTerminal(settings, post)
+
+
+def _concert(settings: TerminalSettings, post: Post) -> PaymentTerminal:
+    from kiosk.hw.concert.driver import ConcertTerminal  # noqa: PLC0415 - see PROTOCOL_DRIVERS
+
+    return ConcertTerminal(settings, post)
+
+
+# The protocol drivers a real terminal can use (devices.terminal.protocol). Each is imported
+# when a terminal speaking it is opened: a kiosk with a simulated terminal (or another
+# protocol) does not spend its start loading the other protocols' codecs.
+PROTOCOL_DRIVERS: Mapping[str, Driver] = MappingProxyType({"zvt": _zvt, "concert": _concert})
 
 
 def terminal_password(cfg: TerminalConfig, base_dir: Path) -> str:

@@ -1,8 +1,10 @@
 """Attract: "scan an item or tap to start", the sale's language, accessibility mode.
 
 A language button starts the sale in that language (the session keeps it until the sale ends);
-a scan starts it in the default language. The accessibility choices are UI-only and also last
-for the sale: large text, high contrast, spoken guidance (offered only where espeak-ng is).
+a scan starts it in the default language. The accessibility choices also last for the sale:
+large text, high contrast, spoken guidance (offered only where the kiosk has audio and
+espeak-ng). The look is the screen's; the session is told too, because with any of them on
+every timeout the shopper faces lasts longer (kiosk.core.session_access).
 """
 
 from __future__ import annotations
@@ -60,7 +62,9 @@ class AttractScreen(ScreenFrame):
         self._choose(lang)
 
     def _toggle(self, name: str) -> None:
+        """The look is the screen's; the session lengthens the shopper's timeouts with it."""
         current = getattr(self.shell.access, name)
         self.shell.set_access(**{name: not current})
+        self.send(ev.AccessibilityChosen(at=self.now(), on=self.shell.access.on))
         if name == "speech" and not current:
             self.shell.speak(self.tr("speak.attract"))

@@ -42,6 +42,13 @@ class BasketScreen(ScreenFrame):
         self.lines = LineList(self._quantity, self._remove)
         self.content.add_widget(self.lines)
         self.content.add_widget(side)
+
+        def portrait(box: BoxLayout, size: list[float]) -> None:  # rows get the whole width
+            tall = size[0] < size[1]
+            box.orientation = "vertical" if tall else "horizontal"
+            side.size_hint = (1, 0.4) if tall else (0.38, 1)
+
+        self.content.bind(size=portrait)
         self.lookup = LookupPanel(self)
         self.body.add_widget(self.content)
         self.lookup_button = button(KButton, "lookup", self.toggle_lookup)
@@ -63,7 +70,8 @@ class BasketScreen(ScreenFrame):
         self.lookup_button.text = view.tr("basket.back" if self.lookup.parent
                                           else "basket.lookup")
         self.lines.update(view)
-        self.lookup.render(view)
+        if self.lookup.parent is not None:  # a hidden panel is drawn afresh when it opens
+            self.lookup.render(view)
 
     def _image_path(self, image: str | None) -> Path | None:
         if not image:

@@ -17,6 +17,7 @@ from kiosk.core import events as ev
 from kiosk.core.money import Money
 from kiosk.screens import i18n
 from kiosk.screens.base import KioskScreen, ShellPort
+from kiosk.screens.staff_key import label_staff_key, title_row
 from kiosk.screens.theme import THEME
 from kiosk.screens.view import ScreenView
 from kiosk.screens.widgets import HelpButton, KButton, KLabel, Row, TitleLabel
@@ -74,7 +75,7 @@ class ScreenFrame(KioskScreen):
         self.help_button: KButton | None = None
         if self.help_in_footer:
             self.help_button = button(HelpButton, "help", self.on_help, size_hint_x=0.3)
-        root.add_widget(self.title)
+        root.add_widget(title_row(self, self.title))  # the title, and the staff key
         root.add_widget(self.body)
         root.add_widget(self.banner)
         root.add_widget(self.actions)
@@ -94,6 +95,7 @@ class ScreenFrame(KioskScreen):
         self.title.text = view.tr(self.title_key) if self.title_key else ""
         if self.help_button is not None:
             self.help_button.text = view.tr("common.help")
+        label_staff_key(self, view.tr("common.staff"))
         self.banner.text = "\n".join(t for t in (message_text(view), error_text(view)) if t)
         self.render(view)
 

@@ -23,7 +23,7 @@ from kiosk.core.session_model import Session, SessionState
 from kiosk.errors import ConfigError
 from kiosk.screens import registry
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.routing import SHOPPER_SCREENS, STAFF_SCREENS, LocalUi
+from kiosk.screens.routing import ATTRACT, SHOPPER_SCREENS, STAFF_SCREENS, LocalUi
 from kiosk.screens.speech import Speaker
 from kiosk.screens.theme import THEME, Theme
 from kiosk.screens.view import Accessibility, Inputs, MessageView, ScreenView, build_view
@@ -48,20 +48,21 @@ class UiShell:
         self.theme: Theme = THEME
         self.local = LocalUi()
         self.access = self._default_access()
-        self.speaker = Speaker(ui.speech_command, say=kiosk.say)
+        self.speaker = Speaker.for_ui(ui, say=kiosk.say, resolve=kiosk.config.resolve)
         self.manager = ScreenManager(transition=NoTransition())
         self._message: tuple[MessageView, float] | None = None
         self._receipt_qr: str | None = None
         self._terminal_key: str | None = None
-        self._shown: tuple[object, ...] | None = None
-        self._dirty = True
+        self._dirty = False
         self._phase = kiosk.loop.session.phase
-        self._add_screens(require)
+        self._unbuilt = self._screen_classes(require)
+        self._pumped = 0
         kiosk.loop.subscribe(self._after_step)
         self.configure_theme()
         self._events = [Clock.schedule_interval(self.pump, 0),
                         Clock.schedule_interval(self._tick, 1.0)]
-        self.pump(0)
+        self._take_messages()
+        self.render()  # builds the one screen the first frame shows (see pump)
 
     # -- ShellPort --------------------------------------------------------------------------
 
@@ -104,6 +105,9 @@ class UiShell:
         return self.kiosk.loop.session
 
     def screen(self, name: str) -> KioskScreen:
+        """The screen called ``name``, built now if it was not yet (see :meth:`pump`)."""
+        if name in self._unbuilt:
+            self.manager.add_widget(self._unbuilt.pop(name)(self))
         widget = self.manager.get_screen(name)
         assert isinstance(widget, KioskScreen)  # only KioskScreens are added
         return widget
@@ -116,7 +120,20 @@ class UiShell:
     # -- the loop ---------------------------------------------------------------------------
 
     def pump(self, _dt: float = 0.0) -> None:
-        """Handle queued events within the frame budget, then render if anything changed."""
+        """Handle queued events within the frame budget, then render if anything changed.
+
+        Start-up draws first: the shell is made with only the screen the session shows, and
+        the first call here comes before Kivy draws that first frame, so it does nothing. The
+        second, after the frame is on the display, builds every other screen, before any event
+        is handled: a screen that listens to the loop (the PIN pad opening on a staff badge)
+        misses nothing, and events wait one frame at start, not a shopper at every scan.
+        """
+        if self._unbuilt:
+            self._pumped += 1
+            if self._pumped < 2:
+                return
+            for name in list(self._unbuilt):
+                self.screen(name)
         end = time.monotonic() + FRAME_BUDGET_S
         while time.monotonic() < end and self.kiosk.loop.run_once(0):
             pass
@@ -178,22 +195,32 @@ class UiShell:
 
     def render(self) -> None:
         view = self.view()
-        if self.manager.current != view.screen:
+        shown = self.manager.current or ATTRACT  # before any screen is built: the greeting
+        screen = self.screen(view.screen)
+        if shown != view.screen:
             self.manager.current = view.screen
-            self.speak(self.screen(view.screen).tr(f"speak.{view.route.phase_screen}")
+            self.speak(screen.tr(f"speak.{view.route.phase_screen}")
                        if view.screen in SHOPPER_SCREENS else "")
-        self.screen(view.screen).show(view)
+        screen.show(view)
 
     # -- building ---------------------------------------------------------------------------
 
-    def _add_screens(self, require: tuple[str, ...]) -> None:
+    def _screen_classes(self, require: tuple[str, ...]) -> dict[str, type[KioskScreen]]:
+        """Every registered screen class by name, checked now (``kiosk run`` refuses to start
+        without a routed screen), built when first shown or after the first frame."""
+        classes: dict[str, type[KioskScreen]] = {}
         for cls in registry.shopper_screen_classes() + registry.staff_screen_classes():
-            self.manager.add_widget(cls(self))
-        missing = registry.missing(set(self.manager.screen_names), require)
+            if cls.screen_name in classes:
+                raise ConfigError(f"two screens are called {cls.screen_name!r}",
+                                  f"{classes[cls.screen_name].__name__} and {cls.__name__} "
+                                  "both register it", "Install the complete kiosk package.")
+            classes[cls.screen_name] = cls
+        missing = registry.missing(set(classes), require)
         if missing:
             raise ConfigError(f"the touch screen lacks the screens {', '.join(missing)}",
                               "no module in kiosk/screens registers them",
                               "Install the complete kiosk package.")
+        return classes
 
     def _default_access(self) -> Accessibility:
         return Accessibility(large_text=self.ui.large_text,

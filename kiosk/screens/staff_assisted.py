@@ -2,10 +2,11 @@
 
 Left, the basket (tap a line to select it for a void or a price override) and, when a payment
 is UNKNOWN, the terminal's evidence; right, the actions the role may take now
-(:mod:`kiosk.screens.staff_assisted_model`), or the form an action needs: a new price with a
-reason, the digits of a code, paid / not paid. Every tap becomes a session event carrying the
-signed-in staff id; the session audits it (journal and outbox) or rejects it, and a rejection
-is shown as the session worded it.
+(:mod:`kiosk.screens.staff_assisted_model`). An action that needs input opens its form over
+both (a new price with a reason, the digits of a code, paid / not paid, why a sale is set
+aside, which suspended sale to recall), so its keys keep their 15 mm on a 7-inch panel.
+Every tap becomes a session event carrying the signed-in staff id; the session audits it
+(journal and outbox) or rejects it, and a rejection is shown as the session worded it.
 """
 
 from __future__ import annotations
@@ -18,17 +19,23 @@ from kivy.uix.togglebutton import ToggleButton
 
 from kiosk.core import events as ev
 from kiosk.core.money import Money
+from kiosk.core.suspended import SuspendedSale
 from kiosk.screens import i18n
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.routing import ASSISTED
-from kiosk.screens.staff_assisted_model import AssistedView, assisted_view
-from kiosk.screens.staff_forms import FORMS, Form, FormPanel
+from kiosk.screens.staff_assisted_model import RECALL_LABEL, AssistedView, assisted_view
+from kiosk.screens.staff_forms import FORMS, Form, FormPanel, recall_form
 from kiosk.screens.view import ScreenView
 from kiosk.screens.widgets import KButton, KLabel, MutedLabel
 
 
 class LineButton(ToggleButton):
     """One basket line; selecting it is UI-only (nothing is sent until an action)."""
+
+
+class StaffActionKey(KButton):
+    """One assisted-mode action; smaller type where the grid is narrow (staff.kv), so an
+    action and why it is disabled stay inside the key on a 7-inch panel."""
 
     line_id: int = 0
 
@@ -142,7 +149,7 @@ class AssistedScreen(KioskScreen):
         grid = self.ids.actions
         if not self.action_buttons:
             for action in model.actions:
-                button = KButton()
+                button = StaffActionKey()
                 button.key = f"staff.{action.name}"
                 button.bind(on_release=lambda _b, name=action.name: self.act(name))
                 self.action_buttons[action.name] = button
@@ -180,12 +187,17 @@ class AssistedScreen(KioskScreen):
                       else ev.KioskLocked(at=at, by=staff, reason="closed by staff"))
         elif name == "report":
             self.shell.set_local(report=True)
+        elif name == "suspend_sale" and model.action(name).label == RECALL_LABEL:
+            self.open_form(recall_form(model.suspended, self._held_label))
         elif name in FORMS:
             self.open_form(FORMS[name])
 
     def open_form(self, form: Form) -> None:
         self.form = form
         panel = FormPanel(form=form, screen=self)
+        line = self.line_buttons.get(self.selected) if self.selected is not None else None
+        if form.name == "override_price" and line is not None:  # the basket is covered now
+            panel.ids.title.text += f"\n{line.text}"
         self.ids.form.clear_widgets()
         self.ids.form.add_widget(panel)
         self.ids.form.opacity = 1
@@ -210,12 +222,23 @@ class AssistedScreen(KioskScreen):
             self.send(ev.CodeKeyedIn(at=at, code=digits, staff_id=staff))
         elif form.name == "cancel_sale":
             self.send(ev.SaleCancelled(at=at, staff_id=staff, reason=i18n.tr(choice, "en")))
+        elif form.name == "suspend_sale":
+            self.send(ev.SaleSuspended(at=at, staff_id=staff, reason=i18n.tr(choice, "en")))
+        elif form.name == "recall_sale":
+            self.send(ev.SaleRecalled(at=at, staff_id=staff, sale_id=choice))
         elif form.name == "resolve_payment" and model.evidence is not None:
             outcome = ev.PaymentOutcome.APPROVED if choice == "staff.resolve.paid" \
                 else ev.PaymentOutcome.DECLINED
             self.send(ev.PaymentResolved(at=at, attempt_id=model.evidence.attempt_id,
                                          outcome=outcome, staff_id=staff))
         self.close_form()
+
+    def _held_label(self, held: SuspendedSale) -> str:
+        """A suspended sale as staff pick it: number, items, total, local time suspended."""
+        lang = self.view.language if self.view is not None else "en"
+        local = held.suspended_at.astimezone(self.shell.kiosk.ctx.timezone)
+        return self.tr("staff.recall.choice", number=held.sale_number, items=held.item_count,
+                       total=i18n.money(held.total, lang), time=f"{local:%H:%M}")
 
     def money_text(self, minor: int) -> str:
         currency = self.shell.kiosk.ctx.currency

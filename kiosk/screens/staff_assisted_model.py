@@ -16,6 +16,7 @@ from kiosk.core.events import PRINTER
 from kiosk.core.money import Money
 from kiosk.core.session_model import BASKET_OPEN, S, Session, SessionContext, SessionState
 from kiosk.core.staff import Permission
+from kiosk.core.suspended import SuspendedSale
 
 # (action, permission needed or None, the phases where the session accepts it or None = any)
 ACTIONS: tuple[tuple[str, Permission | None, frozenset[SessionState] | None], ...] = (
@@ -25,6 +26,9 @@ ACTIONS: tuple[tuple[str, Permission | None, frozenset[SessionState] | None], ..
     ("override_price", Permission.OVERRIDE_PRICE, BASKET_OPEN),
     ("key_in", Permission.KEY_IN_CODE, frozenset({S.ATTRACT, S.SCANNING, S.AWAITING_APPROVAL})),
     ("cancel_sale", Permission.CANCEL_SALE, BASKET_OPEN),
+    # one key: suspend the basket on screen, or recall a suspended one onto an empty lane
+    ("suspend_sale", Permission.SUSPEND_SALE,
+     frozenset({S.ATTRACT, S.SCANNING, S.AWAITING_APPROVAL})),
     ("resolve_payment", Permission.RESOLVE_PAYMENT, frozenset({S.PAYMENT_UNKNOWN})),
     ("reprint", Permission.REPRINT, None),
     ("lock", None, None),
@@ -32,6 +36,7 @@ ACTIONS: tuple[tuple[str, Permission | None, frozenset[SessionState] | None], ..
     ("sign_out", None, None),
 )
 LINE_ACTIONS = frozenset({"void_line", "override_price"})  # need a selected basket line
+RECALL_LABEL = "staff.action.recall_sale"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,7 @@ class AssistedView:
     evidence: Evidence | None
     locked: bool  # the lane is locked or will lock when the sale ends
     seconds_left: int  # until assisted mode ends for inactivity
+    suspended: tuple[SuspendedSale, ...] = ()  # what a recall may bring back, oldest first
 
     def action(self, name: str) -> Action:
         return next(a for a in self.actions if a.name == name)
@@ -88,21 +94,35 @@ def _available(name: str, session: Session, selected: int | None) -> bool:
         return False
     if name == "reprint":
         return session.last_sale_id is not None and PRINTER not in session.devices_down
-    if name in ("void_line", "cancel_sale", "override_price"):
+    if name == "suspend_sale" and not session.lines:  # recall, onto an empty lane only
+        return bool(session.suspended) and not session.attempts \
+            and not (session.locked or session.lock_pending is not None)
+    if name in ("void_line", "cancel_sale", "override_price", "suspend_sale"):
         return bool(session.lines)
     return True
 
 
+def _label(name: str, session: Session) -> str:
+    """Keys that flip: lock/unlock, and suspend (a basket on screen) / recall (none)."""
+    locked = session.locked or session.lock_pending is not None
+    if name == "lock" and locked:
+        return "staff.action.unlock"
+    if name == "suspend_sale" and not session.lines:
+        return RECALL_LABEL
+    return f"staff.action.{name}"
+
+
 def _action(name: str, permission: Permission | None, phases: frozenset[SessionState] | None,
             session: Session, ctx: SessionContext, *, role: str, selected: int | None) -> Action:
-    locked = session.locked or session.lock_pending is not None
-    label = f"staff.action.{'unlock' if name == 'lock' and locked else name}"
+    label = _label(name, session)
     if permission is not None and not ctx.roles.allows(role, permission):
         return Action(name, label, enabled=False, why="staff.why.role")
     if phases is not None and session.phase not in phases:
         return Action(name, label, enabled=False, why="staff.why.not_now")
     if not _available(name, session, selected):
-        why = "staff.why.select_line" if name in LINE_ACTIONS else "staff.why.not_now"
+        why = "staff.why.select_line" if name in LINE_ACTIONS else (
+            "staff.why.none_suspended" if label == RECALL_LABEL and not session.suspended
+            else "staff.why.not_now")
         return Action(name, label, enabled=False, why=why)
     return Action(name, label, enabled=True)
 
@@ -135,4 +155,5 @@ def assisted_view(session: Session, ctx: SessionContext, at: datetime,
     return AssistedView(staff.staff_id, staff.role, session.phase, lines, session.basket.total,
                         actions, evidence(session),
                         locked=session.locked or session.lock_pending is not None,
-                        seconds_left=max(int(left / timedelta(seconds=1)), 0))
+                        seconds_left=max(int(left / timedelta(seconds=1)), 0),
+                        suspended=session.suspended)

@@ -9,8 +9,8 @@ only enabled when the form is complete, and hands the input back to the assisted
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -18,6 +18,7 @@ from kivy.properties import ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.togglebutton import ToggleButton
 
+from kiosk.core.suspended import SuspendedSale
 from kiosk.screens.widgets import KButton
 
 MAX_DIGITS = 14  # a GTIN-14, or a price far above anything a kiosk sells
@@ -28,8 +29,9 @@ class Form:
     name: str  # the assisted action it belongs to
     title: str  # i18n key
     digits: str = ""  # "" none, "money" a price in minor units, "code" a barcode's digits
-    choices: tuple[str, ...] = ()  # i18n keys
+    choices: tuple[str, ...] = ()  # i18n keys, or values named by ``labels``
     choice_required: bool = False
+    labels: Mapping[str, str] = field(default_factory=dict)  # choice -> text shown as is
 
     def complete(self, typed: str, choice: str) -> bool:
         if self.digits and not typed:
@@ -45,10 +47,22 @@ FORMS: Mapping[str, Form] = MappingProxyType({
     "cancel_sale": Form("cancel_sale", "staff.form.cancel", choices=(
         "staff.reason.shopper_left", "staff.reason.shopper_asked",
         "staff.reason.cannot_pay"), choice_required=True),
+    "suspend_sale": Form("suspend_sale", "staff.form.suspend", choices=(
+        "staff.reason.fetching_item", "staff.reason.forgot_payment", "staff.reason.free_lane"),
+        choice_required=True),
     "resolve_payment": Form("resolve_payment", "staff.form.resolve",
                             choices=("staff.resolve.paid", "staff.resolve.not_paid"),
                             choice_required=True),
 })
+
+
+def recall_form(suspended: Sequence[SuspendedSale], label: Callable[[SuspendedSale], str],
+                ) -> Form:
+    """Which suspended sale to bring back: one choice per sale, oldest first, each worded by
+    ``label`` (its number, items, total and time, in the sale's language)."""
+    return Form("recall_sale", "staff.form.recall",
+                choices=tuple(held.sale_id for held in suspended), choice_required=True,
+                labels={held.sale_id: label(held) for held in suspended})
 
 
 class ChoiceButton(ToggleButton):
@@ -73,7 +87,9 @@ class FormPanel(BoxLayout):
     def _build(self) -> None:
         screen, form = self.screen, self.form
         self.ids.title.text = screen.tr(form.title)
-        if form.digits:
+        if not form.digits:
+            self.remove_widget(self.ids.keypad)
+        else:
             for char in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "<"):
                 button = KButton(text=char)
                 button.key = f"form.key.{char}"
@@ -81,7 +97,8 @@ class FormPanel(BoxLayout):
                 self.key_buttons[char] = button
                 self.ids.keypad.add_widget(button)
         for key in form.choices:
-            button = ChoiceButton(text=screen.tr(key), group=f"form-{form.name}")
+            text = form.labels[key] if key in form.labels else screen.tr(key)
+            button = ChoiceButton(text=text, group=f"form-{form.name}")
             button.key = f"form.choice.{key}"
             button.bind(on_release=lambda b, k=key: self.choose(k if b.state == "down" else ""))
             self.choice_buttons[key] = button

@@ -21,21 +21,17 @@ from kiosk.core.events import StaffUnlocked
 from kiosk.core.staff import PinCheck
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.routing import PIN
-from kiosk.screens.staff_pin_model import (
-    ID_KEYS,
-    PinEntry,
-    Stage,
-    pin_pad_view,
-)
+from kiosk.screens.staff_pin_layout import PAGE, PadPlan, Space, plan
+from kiosk.screens.staff_pin_model import PinEntry, Stage, pin_pad_view
 from kiosk.screens.view import ScreenView
 from kiosk.screens.widgets import KButton
 
-PIN_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", "")
-
 
 class PinScreen(KioskScreen):
-    """Widgets: ``ids.title``, ``ids.who``, ``ids.dots``, ``ids.message``, ``ids.pin_keys`` (the
-    keypad, rebuilt per stage), ``ids.back``, ``ids.cancel``, ``ids.ok``."""
+    """Widgets: ``ids.title``, ``ids.who``, ``ids.dots``, ``ids.message`` (in ``ids.info``),
+    ``ids.pin_keys`` (the keys, rebuilt per stage, page and screen size), ``ids.back``,
+    ``ids.cancel``, ``ids.ok`` (in ``ids.controls``). Where they go follows
+    :func:`kiosk.screens.staff_pin_layout.plan`."""
 
     screen_name: ClassVar[str] = PIN
     pad = ObjectProperty(None, allownone=True)  # the PinPadView on screen, for tests to read
@@ -45,8 +41,15 @@ class PinScreen(KioskScreen):
         self.entry = PinEntry()
         self.key_buttons: dict[str, KButton] = {}
         self._ticker: Any = None
-        self._built_stage: Stage | None = None
+        self._built: tuple[object, ...] | None = None
+        self.page = 0  # of the id keyboard, where it has two
+        self.plan: PadPlan | None = None
+        # kv ids are weak: a block taken out of the tree while the pad is laid out another
+        # way would be collected, so the screen holds them itself
+        self.blocks = {name: self.ids[name].__self__ for name in
+                       ("frame", "info", "pin_keys", "spacer", "controls", "column")}
         self.shell.kiosk.loop.subscribe(self._outcome)
+        self.bind(size=lambda *_: self.refresh())
 
     # -- the session's view -----------------------------------------------------------------
 
@@ -73,6 +76,7 @@ class PinScreen(KioskScreen):
             self._ticker = None
         if self.entry.stage is not Stage.CHECKING:
             self.entry = PinEntry()
+        self.page = 0
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -80,8 +84,7 @@ class PinScreen(KioskScreen):
         kiosk = self.shell.kiosk
         pad = pin_pad_view(self.entry, kiosk.pin_attempts, self.now(), kiosk.lockout)
         self.pad = pad
-        if pad.stage is not self._built_stage:
-            self._build_keys(pad.stage)
+        self._lay_out(pad.stage)
         self.ids.title.text = self.tr("staff.pin.title")
         self.ids.who.text = (self.tr("staff.pin.who", staff_id=pad.staff_id)
                              if pad.stage is not Stage.STAFF_ID
@@ -91,7 +94,7 @@ class PinScreen(KioskScreen):
         self.ids.message.color = self.shell.theme.danger if (pad.locked or self.entry.wrong) \
             else self.shell.theme.fg
         for char, button in self.key_buttons.items():
-            button.disabled = not pad.keys_enabled or not char
+            button.disabled = not pad.keys_enabled or not char or char.startswith(" ")
         self.ids.ok.disabled = not pad.ok_enabled
         self.ids.back.disabled = not pad.back_enabled
         self.ids.ok.text = self.tr("staff.pin.next" if pad.stage is Stage.STAFF_ID
@@ -99,29 +102,63 @@ class PinScreen(KioskScreen):
         self.ids.back.text = self.tr("staff.pin.back")
         self.ids.cancel.text = self.tr("staff.pin.cancel")
 
-    def _build_keys(self, stage: Stage) -> None:
+    def _lay_out(self, stage: Stage) -> None:
+        """Plan the pad for this screen and stage (staff_pin_layout); rebuild what changed."""
+        theme = self.shell.theme
+        ids = self.ids
+        texts = ids.info.minimum_height
+        pad_plan = plan(stage is not Stage.STAFF_ID,
+                        Space(self.width, self.height, theme.target, theme.gap, texts))
+        page = self.page % len(pad_plan.pages)
+        built = (stage is Stage.STAFF_ID, pad_plan, page)
+        if built == self._built:
+            return
+        self._built, self.plan = built, pad_plan
+        self._place(pad_plan.side)
+        self._build_keys(pad_plan, page)
+
+    def _place(self, side: bool) -> None:
+        """The texts and buttons above and below the keys, or in a column beside them."""
+        b = self.blocks
+        frame, column = b["frame"], b["column"]
+        for widget in (b["info"], b["pin_keys"], b["spacer"], b["controls"], column):
+            if widget.parent is not None:  # the column: at first the screen's own child
+                widget.parent.remove_widget(widget)
+        b["controls"].orientation = "vertical" if side else "horizontal"
+        frame.orientation = "horizontal" if side else "vertical"
+        if side:
+            for widget in (b["info"], b["spacer"], b["controls"]):
+                column.add_widget(widget)
+            frame.add_widget(column)
+            frame.add_widget(b["pin_keys"])
+        else:
+            for widget in (b["info"], b["pin_keys"], b["spacer"], b["controls"]):
+                frame.add_widget(widget)
+
+    def _build_keys(self, pad_plan: PadPlan, page: int) -> None:
         grid = self.ids.pin_keys
         grid.clear_widgets()
         self.key_buttons = {}
-        self._built_stage = stage
-        chars: tuple[str, ...] = PIN_KEYS if stage is not Stage.STAFF_ID else tuple(
-            "".join(ID_KEYS))
-        grid.cols = 3 if stage is not Stage.STAFF_ID else len(ID_KEYS[0])
-        for index, char in enumerate(chars):
-            button = KButton(text=char)
+        grid.cols = pad_plan.cols
+        for index, char in enumerate(pad_plan.pages[page]):
+            label = self.tr("staff.pin.page_digits" if page == 0 else "staff.pin.page_letters") \
+                if char == PAGE else char
+            button = KButton(text=label)
             button.key = f"pin.key.{char}"
             if char:
                 button.bind(on_release=lambda _b, c=char: self.press(c))
                 self.key_buttons[char] = button
             else:
-                button.disabled = True
-                self.key_buttons[f" {index}"] = button
+                self.key_buttons[f" {index}"] = button  # a blank of the keypad's last row
             grid.add_widget(button)
 
     # -- touches ----------------------------------------------------------------------------
 
     def press(self, char: str) -> None:
-        self.entry = self.entry.key(char)
+        if char == PAGE:
+            self.page += 1
+        else:
+            self.entry = self.entry.key(char)
         self.refresh()
 
     def back(self) -> None:

@@ -94,6 +94,7 @@ class ReportScreen(KioskScreen):
         rows = [
             self.tr("staff.report.completed", count=report.completed),
             self.tr("staff.report.voided", count=report.voided),
+            self.tr("staff.report.suspended", count=report.suspended),
             self.tr("staff.report.items", count=report.items),
             self.tr("staff.report.takings", amount=money(report.gross)),
             self.tr("staff.report.discounts", amount=money(report.discounts)),

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.core.device_causes import device_cause
 from kiosk.core.events import PRINTER, TERMINAL
 from kiosk.core.money import Money
 from kiosk.core.session_model import Session, SessionContext, SessionState
@@ -204,6 +205,7 @@ def _errors(health: Mapping[str, tuple[bool, str]], lang: str) -> tuple[ErrorVie
         if ok:
             continue
         known = device if device in (PRINTER, TERMINAL, "camera", "light") else "other"
-        views.append(ErrorView(device, i18n.tr(f"error.{known}.what", lang), detail,
+        why = i18n.tr(f"error.why.{device_cause(detail)}", lang)  # detail is for store IT
+        views.append(ErrorView(device, i18n.tr(f"error.{known}.what", lang), why,
                                i18n.tr(f"error.{known}.action", lang)))
     return tuple(views)

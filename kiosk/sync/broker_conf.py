@@ -53,7 +53,8 @@ def kiosk_acl_patterns() -> list[str]:
 
 
 def store_downlink_filters(store: str) -> list[str]:
-    return [topics.store_catalogue(store), f"{topics.store_catalogue(store)}/+/+"]
+    return [topics.store_catalogue(store), f"{topics.store_catalogue(store)}/+/+",
+            topics.store_staff(store)]
 
 
 def kiosk_acl_block(store: str, kiosk: str) -> list[str]:
@@ -64,13 +65,15 @@ def kiosk_acl_block(store: str, kiosk: str) -> list[str]:
 
 
 def fleet_acl_block(username: str) -> list[str]:
-    """The central side: reads everything kiosks send, writes catalogues and commands."""
+    """The central side: reads everything kiosks send, writes catalogues, staff files and
+    commands."""
     root = topics.ROOT
     return [
         f"user {username}",
         f"topic read {root}/#",
         f"topic write {root}/+/catalogue",
         f"topic write {root}/+/catalogue/+/+",
+        f"topic write {root}/+/{topics.STORE_STAFF}",
         f"topic write {root}/+/+/{topics.CMD}",
         f"topic write {root}/+/+/{topics.KIOSK_CATALOGUE}",
     ]

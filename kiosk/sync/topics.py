@@ -17,7 +17,8 @@ ROOT = "kiosk/v1"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 # A kiosk named like a store-level downlink word would make two topics collide:
 # kiosk/v1/{store}/catalogue (store manifest) vs kiosk/v1/{store}/{kiosk}.
-_RESERVED_KIOSK_IDS = frozenset({"catalogue"})
+_RESERVED_KIOSK_IDS = frozenset({"catalogue", "staff"})
+STORE_STAFF = "staff"  # kiosk/v1/{store}/staff: the signed staff file, retained
 
 # Uplink suffixes under kiosk/v1/{store}/{kiosk}/ : the only topics a kiosk may publish on.
 STATUS = "status"
@@ -134,13 +135,23 @@ class KioskTopics:
     def catalogue_part(self, version: str, part: str) -> str:
         return catalogue_part(self.store, version, part)
 
+    @property
+    def store_staff(self) -> str:
+        """The store's staff file, signed and retained (kiosk.sync.staff_sync)."""
+        return store_staff(self.store)
+
     def downlink_filters(self) -> tuple[str, ...]:
         """What the kiosk subscribes to; exactly what the broker ACL lets it read."""
-        return (self.cmd, self.kiosk_catalogue, self.store_catalogue, self.store_catalogue_parts)
+        return (self.cmd, self.kiosk_catalogue, self.store_catalogue, self.store_catalogue_parts,
+                self.store_staff)
 
 
 def store_catalogue(store: str) -> str:
     return f"{ROOT}/{check_id(store, 'store id')}/catalogue"
+
+
+def store_staff(store: str) -> str:
+    return f"{ROOT}/{check_id(store, 'store id')}/{STORE_STAFF}"
 
 
 def catalogue_part(store: str, version: str, part: str) -> str:
