@@ -31,7 +31,9 @@ class LineRow(BoxLayout):
         self.line: LineView | None = None
         self.label = KLabel(text="", size_hint_x=0.45)
         self.label.key = f"line-{line_id}"
-        self.amount = KLabel(text="", size_hint_x=0.17, halign="right")
+        # Wide enough for "€1,234.56" whole: a portrait screen's share alone wraps it by digit.
+        self.amount = KLabel(text="", size_hint_x=0.17, size_hint_min_x=THEME.font * 4.5,
+                             halign="right")
         self.amount.key = f"amount-{line_id}"
         self.minus = button(KButton, f"minus-{line_id}", lambda: self._change(-1), text="-",
                             size_hint_x=0.1)
