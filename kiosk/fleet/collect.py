@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -200,6 +201,19 @@ def _summary(collector: Collector) -> str:
             "hash-chain break(s)")
 
 
+def _stop_on_signals(stop: threading.Event) -> None:
+    """SIGTERM (a service manager) and SIGINT (Ctrl-C) end collection cleanly.
+
+    Set explicitly: a shell without job control starts background commands with SIGINT
+    ignored, and Python then never turns it into KeyboardInterrupt, so the collector of a
+    script run in the background could not be stopped with Ctrl-C's signal.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return  # only the main thread may set handlers; an embedding caller passes ``stop``
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+
+
 def run(settings: BrokerSettings, db_path: Path, *, group: str, client_id: str,
         seconds: float | None, say: Callable[[str], None] = print,
         stop: threading.Event | None = None) -> int:
@@ -207,6 +221,7 @@ def run(settings: BrokerSettings, db_path: Path, *, group: str, client_id: str,
     collector = Collector(settings, db_path, group=group, client_id=client_id).start()
     say(f"collecting into {db_path} (shared group {group!r}); Ctrl-C stops")
     stop = stop or threading.Event()
+    _stop_on_signals(stop)
     deadline = time.monotonic() + seconds if seconds is not None else None
     next_summary = time.monotonic() + SUMMARY_EVERY_S
     try:
